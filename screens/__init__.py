@@ -1,0 +1,1 @@
+"""Textual screens of the cmmh app, installed as `cmmh_tui.screens`."""

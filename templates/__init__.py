@@ -1,0 +1,1 @@
+"""Jinja2 Markdown templates of the documents cmmh exports."""
