@@ -123,7 +123,10 @@ def run_app(store: CaseStore) -> int:
     try:
         store.ensure()
     except OSError as error:
-        print(f"cmmh: cannot create the data folder {store.root}: {error}", file=sys.stderr)
+        print(
+            f"cmmh: cannot create the data folder {store.root}: {error}",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     CmmhApp(store.root).run()
     return EXIT_OK
@@ -231,10 +234,17 @@ def run_list(store: CaseStore, args: argparse.Namespace) -> int:
         return EXIT_OK
     headers = ("ID", "PATIENT", "INSURER", "STATUS")
     keys = ("id", "patient", "insurer", "status")
-    widths = [max(len(h), *(len(row[k]) for row in rows)) for h, k in zip(headers, keys)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    widths = [
+        max(len(header), *(len(row[key]) for row in rows))
+        for header, key in zip(headers, keys, strict=True)
+    ]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
-        print("  ".join(row[k].ljust(w) for k, w in zip(keys, widths)).rstrip())
+        print(
+            "  ".join(
+                row[k].ljust(w) for k, w in zip(keys, widths, strict=True)
+            ).rstrip()
+        )
         if row["error"]:
             for line in row["error"].splitlines():
                 print(f"  {row['path']}: {line}", file=sys.stderr)

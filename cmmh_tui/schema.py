@@ -120,7 +120,7 @@ REVIEW_TYPE_LABELS = {
 }
 
 CASE_STATUSES = ("draft", "open", "waiting", "won", "partial", "lost", "closed")
-"""Where the case stands."""
+"""Case status values, from draft to closed."""
 
 ASSESSMENT_TOOLS = ("LOCUS", "CALOCUS-CASII", "ECSII", "ASAM")
 ASAM_EDITIONS = ("3rd", "4th")
@@ -208,8 +208,13 @@ CLINICIAN = _table(
     Field("specialty", Kind.TEXT, "Specialty."),
     Field("board_certifications", Kind.TEXT_LIST, "Board certifications held."),
     Field("license", Kind.TEXT, "Licence type, state and number.", "Licence"),
-    Field("npi", Kind.TEXT, "10-digit National Provider Identifier.", "NPI",
-          check=Check.NPI),
+    Field(
+        "npi",
+        Kind.TEXT,
+        "10-digit National Provider Identifier.",
+        "NPI",
+        check=Check.NPI,
+    ),
     Field("practice", Kind.TEXT, "Practice or program name."),
     Field(
         "practice_description",
@@ -228,8 +233,14 @@ CLINICIAN = _table(
 DIAGNOSES = _array(
     "diagnoses",
     "Every relevant diagnosis, co-occurring conditions included.",
-    Field("code", Kind.TEXT, "ICD-10-CM code, such as F33.1.", "ICD-10-CM code",
-          required=True, check=Check.ICD10CM),
+    Field(
+        "code",
+        Kind.TEXT,
+        "ICD-10-CM code, such as F33.1.",
+        "ICD-10-CM code",
+        required=True,
+        check=Check.ICD10CM,
+    ),
     Field("description", Kind.TEXT, "Diagnosis as worded in the record."),
     Field("primary", Kind.BOOLEAN, "Whether this is the primary diagnosis."),
 )
@@ -245,8 +256,9 @@ SERVICE = _table(
     Field("expected_duration", Kind.TEXT, "How long treatment is expected to last."),
     Field("start", Kind.DATE, "Start date, requested or actual."),
     Field("requested_through", Kind.DATE, "Last date of the period requested."),
-    Field("review_type", Kind.CHOICE, "Type of utilization review.",
-          choices=REVIEW_TYPES),
+    Field(
+        "review_type", Kind.CHOICE, "Type of utilization review.", choices=REVIEW_TYPES
+    ),
     Field("urgent", Kind.BOOLEAN, "Whether the request is urgent (expedited)."),
 )
 
@@ -260,10 +272,17 @@ DENIAL = _table(
     Field("reason", Kind.LONG_TEXT, "The reason the notice gives."),
     Field("criteria_cited", Kind.TEXT, "Criteria or guideline the insurer cited."),
     Field("reviewer", Kind.TEXT, "Who made the determination, as far as known."),
-    Field("p2p_window", Kind.TEXT, "Peer-to-peer window the insurer states.",
-          "Peer-to-peer window"),
-    Field("final_internal", Kind.BOOLEAN,
-          "Whether this is the final internal adverse determination."),
+    Field(
+        "p2p_window",
+        Kind.TEXT,
+        "Peer-to-peer window the insurer states.",
+        "Peer-to-peer window",
+    ),
+    Field(
+        "final_internal",
+        Kind.BOOLEAN,
+        "Whether this is the final internal adverse determination.",
+    ),
 )
 
 MEASURES = _array(
@@ -278,8 +297,12 @@ MEASURES = _array(
 PRIOR_TREATMENT = _array(
     "prior_treatment",
     "Earlier treatment and how the patient responded.",
-    Field("treatment", Kind.TEXT, "Medication with dose, therapy, or level of care.",
-          required=True),
+    Field(
+        "treatment",
+        Kind.TEXT,
+        "Medication with dose, therapy, or level of care.",
+        required=True,
+    ),
     Field("dates", Kind.TEXT, "When, such as 2024-03 to 2024-06."),
     Field("response", Kind.LONG_TEXT, "Response, side effects, why it ended."),
 )
@@ -287,23 +310,41 @@ PRIOR_TREATMENT = _array(
 CLINICAL = _table(
     "clinical",
     "The clinical picture the letter argues from.",
-    Field("relationship", Kind.LONG_TEXT,
-          "How long the clinician has treated the patient and when last evaluated.",
-          "Relationship to patient"),
+    Field(
+        "relationship",
+        Kind.LONG_TEXT,
+        "How long the clinician has treated the patient and when last evaluated.",
+        "Relationship to patient",
+    ),
     Field("summary", Kind.LONG_TEXT, "Symptoms, severity and duration."),
-    Field("functional_impairment", Kind.LONG_TEXT,
-          "Impairment at work, school, home and in self-care."),
-    Field("risk", Kind.LONG_TEXT,
-          "Risk of self-harm, violence, medical instability or withdrawal."),
-    Field("why_lower_levels_fail", Kind.LONG_TEXT,
-          "Why a less intensive level of care is not safe and effective.",
-          "Why less intensive care fails"),
-    Field("consequences_of_denial", Kind.LONG_TEXT,
-          "Expected consequences if the care is denied."),
+    Field(
+        "functional_impairment",
+        Kind.LONG_TEXT,
+        "Impairment at work, school, home and in self-care.",
+    ),
+    Field(
+        "risk",
+        Kind.LONG_TEXT,
+        "Risk of self-harm, violence, medical instability or withdrawal.",
+    ),
+    Field(
+        "why_lower_levels_fail",
+        Kind.LONG_TEXT,
+        "Why a less intensive level of care is not safe and effective.",
+        "Why less intensive care fails",
+    ),
+    Field(
+        "consequences_of_denial",
+        Kind.LONG_TEXT,
+        "Expected consequences if the care is denied.",
+    ),
     Field("goals", Kind.LONG_TEXT, "Measurable treatment goals."),
-    Field("denial_response", Kind.LONG_TEXT,
-          "The clinician's answer to the reason the insurer gave.",
-          "Answer to the denial reason"),
+    Field(
+        "denial_response",
+        Kind.LONG_TEXT,
+        "The clinician's answer to the reason the insurer gave.",
+        "Answer to the denial reason",
+    ),
     MEASURES,
     PRIOR_TREATMENT,
 )
@@ -329,14 +370,20 @@ ASSESSMENT = _table(
 STANDARDS = _table(
     "standards",
     "Standards relied on and requests made in the letter.",
-    Field("state_law", Kind.LONG_TEXT,
-          "State law on medical necessity or parity the clinician relies on."),
-    Field("additional", Kind.LONG_TEXT,
-          "Other guidelines or literature relied on."),
-    Field("request_criteria", Kind.BOOLEAN,
-          "Ask for the criteria used (default true)."),
-    Field("request_same_specialty", Kind.BOOLEAN,
-          "Ask for a same-specialty reviewer (default true)."),
+    Field(
+        "state_law",
+        Kind.LONG_TEXT,
+        "State law on medical necessity or parity the clinician relies on.",
+    ),
+    Field("additional", Kind.LONG_TEXT, "Other guidelines or literature relied on."),
+    Field(
+        "request_criteria", Kind.BOOLEAN, "Ask for the criteria used (default true)."
+    ),
+    Field(
+        "request_same_specialty",
+        Kind.BOOLEAN,
+        "Ask for a same-specialty reviewer (default true).",
+    ),
     Field("enclosures", Kind.TEXT_LIST, "Documents enclosed with the letter."),
 )
 
@@ -416,8 +463,11 @@ REPRESENTATIVES = _array(
     Field("relationship", Kind.TEXT, "Relationship to the patient."),
     Field("phone", Kind.TEXT, "Telephone number."),
     Field("address", Kind.LONG_TEXT, "Postal address."),
-    Field("scopes", Kind.TEXT_LIST, "Powers granted: "
-          + ", ".join(REPRESENTATIVE_SCOPES) + "."),
+    Field(
+        "scopes",
+        Kind.TEXT_LIST,
+        "Powers granted: " + ", ".join(REPRESENTATIVE_SCOPES) + ".",
+    ),
     Field("expires", Kind.DATE, "When the authorization expires."),
     Field("signed", Kind.DATE, "When the patient signed."),
 )
@@ -425,8 +475,12 @@ REPRESENTATIVES = _array(
 DOCUMENTS = _array(
     "documents",
     "Documents exported from the case.",
-    Field("name", Kind.TEXT, "Document name, such as medical-necessity-letter.",
-          required=True),
+    Field(
+        "name",
+        Kind.TEXT,
+        "Document name, such as medical-necessity-letter.",
+        required=True,
+    ),
     Field("template_version", Kind.TEXT, "Version of the template used."),
     Field("created", Kind.DATETIME, "When it was exported."),
     Field("path", Kind.TEXT, "Where the file was written."),
@@ -439,21 +493,61 @@ EDITOR = _table(
     "editor",
     "State of the editing screens, so a case reopens where it was left.",
     Field("step", Kind.TEXT, "Wizard step last shown."),
+    Field(
+        "pending",
+        Kind.TABLE,
+        "Text typed into a field that does not validate "
+        'yet, by field path, such as "patient.date_of_birth" = "13/45/2025"; '
+        "the field itself stays unset until the text is corrected.",
+    ),
+    Field(
+        "incomplete_rows",
+        Kind.TABLE,
+        "Rows still missing a required value, by "
+        "list path, each as {position, row}; they return to the list when the "
+        "case is opened in the wizard.",
+    ),
+    Field(
+        "no_denial",
+        Kind.BOOLEAN,
+        "Whether the letter is written ahead of any "
+        "denial; the denial table is then set aside under editor.denial.",
+    ),
+    Field(
+        "denial",
+        Kind.TABLE,
+        "The denial table set aside while no_denial is "
+        "true, kept so that nothing typed is lost.",
+    ),
     added_by_app=True,
 )
 
 CASE = _table(
     "case",
     "A case file.",
-    Field("format", Kind.INTEGER, f"Case file format version; {FORMAT_VERSION} "
-          "for this release. Absent means 1.", added_by_app=True),
-    Field("id", Kind.TEXT, "Case identifier: lowercase letters, digits and hyphens; "
-          "also the file name.", "Case ID", required=True, check=Check.CASE_ID),
+    Field(
+        "format",
+        Kind.INTEGER,
+        f"Case file format version; {FORMAT_VERSION} for this release. Absent means 1.",
+        added_by_app=True,
+    ),
+    Field(
+        "id",
+        Kind.TEXT,
+        "Case identifier: lowercase letters, digits and hyphens; also the file name.",
+        "Case ID",
+        required=True,
+        check=Check.CASE_ID,
+    ),
     Field("title", Kind.TEXT, "One-line description of the case."),
-    Field("status", Kind.CHOICE, "Where the case stands.", choices=CASE_STATUSES),
+    Field("status", Kind.CHOICE, "Case status.", choices=CASE_STATUSES),
     Field("opened", Kind.DATE, "When the case was opened."),
-    Field("updated", Kind.DATETIME, "When cmmh last saved the file (UTC).",
-          added_by_app=True),
+    Field(
+        "updated",
+        Kind.DATETIME,
+        "When cmmh last saved the file (UTC).",
+        added_by_app=True,
+    ),
     Field("tags", Kind.TEXT_LIST, "Free labels."),
     PATIENT,
     PLAN,

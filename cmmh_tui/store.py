@@ -54,7 +54,7 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
-    """Pick the data folder: the command-line option, then CMMH_DATA_DIR, then the default."""
+    """Pick the data folder: the option, then CMMH_DATA_DIR, then the default."""
     if option:
         return Path(option).expanduser()
     from_env = os.environ.get(DATA_DIR_ENV)
@@ -123,12 +123,13 @@ def serialise_case(case: Case) -> bytes:
     try:
         text = tomli_w.dumps(case, multiline_strings=True)
     except (TypeError, ValueError) as error:
-        raise StoreError(f"case {case.get('id')!r} cannot be written as TOML: {error}")
+        message = f"case {case.get('id')!r} cannot be written as TOML: {error}"
+        raise StoreError(message) from error
     parsed, problems = parse_toml(text)
     if parsed != case:
-        detail = problems[0].message if problems else "the data differs after reading"
+        detail = problems[0].message if problems else "the data read back differs"
         raise StoreError(
-            f"case {case.get('id')!r} did not survive a write-and-read check ({detail}); "
+            f"case {case.get('id')!r} failed the write-and-read check ({detail}); "
             "nothing was saved"
         )
     return text.encode("utf-8")
@@ -183,7 +184,7 @@ class CaseStore:
         return self.case_path(case_id).exists()
 
     def list_cases(self) -> list[CaseEntry]:
-        """Read every case file, sorted by file name; unreadable files are listed too."""
+        """Read every case file, sorted by name; unreadable files are listed too."""
         if not self.cases_dir.is_dir():
             return []
         entries = []

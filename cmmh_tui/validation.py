@@ -30,7 +30,7 @@ CASE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 class Severity(StrEnum):
-    """How serious a problem is: errors block a save or import, warnings do not."""
+    """Severity of a problem: errors block a save or import, warnings do not."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -82,6 +82,12 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
                 f"TOML syntax error at line {position.group(1)}, column "
                 f"{position.group(2)}: {reason}"
             )
+        elif "(at end of document)" in message:
+            reason = message.replace("(at end of document)", "").strip()
+            last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            message = (
+                f"TOML syntax error at the end of the file, line {last_line}: {reason}"
+            )
         else:
             message = f"TOML syntax error: {message}"
         return None, [Problem("", message)]
@@ -105,7 +111,7 @@ def npi_check_digit_valid(npi: str) -> bool:
 
 
 def check_text(check: Check, value: str) -> Problem | None:
-    """Apply a format check to a text value; return the problem, or None if it is fine.
+    """Apply a format check to a text value and return the problem, or None.
 
     The returned problem has an empty path; callers fill it in.
     """
@@ -115,9 +121,13 @@ def check_text(check: Check, value: str) -> Problem | None:
             return None
         compact = stripped.upper().replace(".", "")
         if re.fullmatch(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}", compact):
-            hint = f"; write it with a dot after the third character: {compact[:3]}.{compact[3:]}"
+            suggestion = f"{compact[:3]}.{compact[3:]}"
+            hint = f"; write it with a dot after the third character: {suggestion}"
         else:
-            hint = "; expected a letter, two characters, then an optional dot and up to four characters, such as F33.1"
+            hint = (
+                "; expected a letter, two characters, then an optional dot and up "
+                "to four characters, such as F33.1"
+            )
         return Problem("", f"{value!r} is not a well-formed ICD-10-CM code{hint}")
     if check is Check.NPI:
         if not re.fullmatch(r"[0-9]{10}", stripped):
@@ -141,7 +151,9 @@ def check_text(check: Check, value: str) -> Problem | None:
         if stripped.upper() in US_STATES:
             return None
         return Problem(
-            "", f"{value!r} is not a US state or territory code; use two letters, such as CA"
+            "",
+            f"{value!r} is not a US state or territory code; use two letters, "
+            "such as CA",
         )
     return None
 

@@ -32,9 +32,7 @@ def summarise_case(case: Case) -> str:
     plan_type = PLAN_TYPE_LABELS.get(str(get_path(case, "plan.plan_type", "")), "")
     insurer = insurer_name(case)
     if insurer or plan_type:
-        lines.append(
-            "Plan: " + ", ".join(p for p in (insurer, plan_type) if p)
-        )
+        lines.append("Plan: " + ", ".join(p for p in (insurer, plan_type) if p))
     service = get_path(case, "service.description")
     if service:
         review = REVIEW_TYPE_LABELS.get(str(get_path(case, "service.review_type", "")))

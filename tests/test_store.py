@@ -15,7 +15,6 @@ from cmmh_tui.store import (
     CaseStore,
     StoreError,
     resolve_data_dir,
-    write_private_file,
 )
 from cmmh_tui.validation import CaseFileError, load_case_text
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cmmh_tui.schema import iter_fields
+from cmmh_tui.schema import Check, iter_fields
 from cmmh_tui.validation import (
     CaseFileError,
     Severity,
@@ -14,7 +14,6 @@ from cmmh_tui.validation import (
     parse_toml,
     validate_case,
 )
-from cmmh_tui.schema import Check
 
 SAMPLE_CASES = sorted((Path(__file__).parents[2] / "shared" / "cases").glob("*.toml"))
 
@@ -131,7 +130,11 @@ def test_npi_wrong_length_is_error():
 
 
 def test_unknown_keys_accepted():
-    case = {"id": "a", "patient": {"name": "A", "pronouns": "she/her"}, "extra": {"x": 1}}
+    case = {
+        "id": "a",
+        "patient": {"name": "A", "pronouns": "she/her"},
+        "extra": {"x": 1},
+    }
     assert validate_case(case) == []
 
 
