@@ -55,7 +55,7 @@ async def test_case_list_marks_unreadable_file(data_dir):
         table = app.screen.query_one(DataTable)
         await wait_for_rows(pilot, table, len(SAMPLE_CASES) + 1)
         assert "✗ unreadable" in cell_texts(table)
-        await pilot.press("end")
+        await pilot.press(*["down"] * len(SAMPLE_CASES))
         await pilot.pause()
         detail = str(app.screen.query_one("#case-detail", Static).render())
         assert "left untouched" in detail
