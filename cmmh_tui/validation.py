@@ -258,7 +258,11 @@ def _validate_table(field: Field, path: str, table: dict[str, Any]) -> list[Prob
             if child.required:
                 problems.append(Problem(child_path, "is required but missing"))
             continue
-        problems.extend(validate_value(child, child_path, table[child.key]))
+        value = table[child.key]
+        if child.required and isinstance(value, str) and not value.strip():
+            problems.append(Problem(child_path, "is required but empty"))
+            continue
+        problems.extend(validate_value(child, child_path, value))
     return problems
 
 

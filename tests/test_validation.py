@@ -156,3 +156,9 @@ def test_array_of_tables_row_type_checked():
 def test_catalog_paths_unique():
     paths = [path for path, _field in iter_fields()]
     assert len(paths) == len(set(paths))
+
+
+def test_empty_required_text_reported():
+    problems = validate_case({"id": "", "patient": {"name": "  "}})
+    assert paths_of(problems) == ["id", "patient.name"]
+    assert "empty" in problems[0].message
