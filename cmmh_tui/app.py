@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -12,6 +15,12 @@ from textual.screen import Screen
 
 from cmmh_tui import __version__
 from cmmh_tui.store import CaseStore
+
+log = logging.getLogger(__name__)
+
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals after which the app saves open work and exits: a killed session or a
+dropped SSH connection must not lose what was typed."""
 
 
 class CmmhApp(App[None]):
@@ -32,11 +41,53 @@ class CmmhApp(App[None]):
     def on_mount(self) -> None:
         from cmmh_tui.screens.case_list import CaseListScreen
 
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for number in EXIT_SIGNALS:
+                loop.add_signal_handler(number, self._exit_on_signal, number)
         self.push_screen(CaseListScreen())
 
+    def save_open_work(self) -> None:
+        """Ask every open screen that edits a case to save it now."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_before_exit", None)
+            if callable(save):
+                save()
+
+    def _exit_on_signal(self, number: int) -> None:
+        log.info(
+            "received %s; saving open work and exiting", signal.Signals(number).name
+        )
+        self.save_open_work()
+        self.exit(return_code=128 + number)
+
+    async def action_quit(self) -> None:
+        """Save open work, then quit."""
+        self.save_open_work()
+        self.exit()
+
+    def _fatal_error(self) -> None:
+        # NOTE: Textual 8.2.8 prints crash tracebacks with local variables, which
+        # here hold case text; this override prints the same traceback without them.
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Offer every described key of the current screen in the command palette."""
-        yield from super().get_system_commands(screen)
+        """Offer every described key of the current screen in the command palette.
+
+        Textual's Screenshot command is left out: it writes an image of the
+        screen, patient details included, outside the private data folder.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
         group = getattr(screen, "COMMAND_GROUP", "")
         seen: set[str] = set()
         for active in screen.active_bindings.values():

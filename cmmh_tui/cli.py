@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from cmmh_tui.store import (
     CaseStore,
     StoreError,
     resolve_data_dir,
+    serialise_case,
 )
 from cmmh_tui.validation import CaseFileError, Problem, load_case_text
 
@@ -100,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `cmmh` command and return its exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "data_dir", None) == "":
+        parser.error("--data-dir needs a folder path, not an empty string")
+    if getattr(args, "out", None) == Path(""):
+        parser.error("--out needs a folder path, not an empty string")
     store = CaseStore(resolve_data_dir(getattr(args, "data_dir", None)))
     handlers = {
         "import": run_import,
@@ -114,6 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"cmmh: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (as with `cmmh list | head`); stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:
+        print(f"cmmh: {error}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def run_app(store: CaseStore) -> int:
@@ -122,17 +135,18 @@ def run_app(store: CaseStore) -> int:
 
     try:
         store.ensure()
-    except OSError as error:
+    except (OSError, StoreError) as error:
         print(
-            f"cmmh: cannot create the data folder {store.root}: {error}",
-            file=sys.stderr,
+            f"cmmh: cannot use the data folder {store.root}: {error}", file=sys.stderr
         )
         return EXIT_INVALID
-    CmmhApp(store.root).run()
-    return EXIT_OK
+    app = CmmhApp(store.root)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def _read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
+    """Read and validate a case file, including the check that it can be saved."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -140,9 +154,13 @@ def _read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem("", f"cannot be read: {error}")]
     try:
-        return load_case_text(text, str(path))
+        case, warnings = load_case_text(text, str(path))
+        serialise_case(case)
     except CaseFileError as error:
         return None, error.problems
+    except StoreError as error:
+        return None, [Problem("", str(error))]
+    return case, warnings
 
 
 def _print_problems(source: Path, problems: list[Problem]) -> None:
@@ -190,6 +208,12 @@ def run_import(store: CaseStore, args: argparse.Namespace) -> int:
                 "use --replace to overwrite it",
                 file=sys.stderr,
             )
+            failed = True
+            continue
+        try:
+            store.prepare_save(case)
+        except (CaseFileError, StoreError) as error:
+            print(f"{path}: {error}", file=sys.stderr)
             failed = True
             continue
         cases.append((path, case))

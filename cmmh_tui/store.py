@@ -9,9 +9,11 @@ or the new one. Files are created 0600 and folders 0700.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,11 @@ from typing import Any
 import tomli_w
 
 from cmmh_tui.model import Case
-from cmmh_tui.schema import FORMAT_VERSION
+from cmmh_tui.schema import FORMAT_VERSION, Check
 from cmmh_tui.validation import (
     CaseFileError,
     Problem,
+    check_text,
     errors_only,
     load_case_text,
     parse_toml,
@@ -63,9 +66,38 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
+STALE_TEMPORARY_AGE = 600
+"""Seconds after which a leftover temporary file of an interrupted save is
+removed; younger ones may belong to a save still under way in another process."""
+
+
+class CaseChanged(StoreError):
+    """The case file changed on disk since this store read it."""
+
+
 def make_private_folder(path: Path) -> None:
-    """Create a folder and its missing parents with mode 0700."""
-    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    """Create a folder and each missing parent with mode 0700.
+
+    Raises:
+        StoreError: when the path, or a parent, exists and is not a folder.
+    """
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    if not current.is_dir():
+        raise StoreError(f"{current} is not a folder; choose another data folder")
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise StoreError(f"cannot create the folder {folder}: {error}") from error
+        os.chmod(folder, FOLDER_MODE)
 
 
 def _fsync_folder(path: Path) -> None:
@@ -83,10 +115,13 @@ def write_private_file(path: Path, payload: bytes) -> None:
         StoreError: when the write fails (disk full, read-only folder); the old
             file, if any, is unchanged.
     """
+    if path.is_symlink():
+        # Write through the link, so a case file kept elsewhere stays linked.
+        path = path.resolve()
     folder = path.parent
+    make_private_folder(folder)
     temporary: str | None = None
     try:
-        make_private_folder(folder)
         descriptor, temporary = tempfile.mkstemp(
             dir=folder, prefix=f".{path.name}.", suffix=".tmp"
         )
@@ -120,19 +155,24 @@ def serialise_case(case: Case) -> bytes:
         StoreError: when the data cannot be written as TOML or does not read back
             identically.
     """
-    try:
-        text = tomli_w.dumps(case, multiline_strings=True)
-    except (TypeError, ValueError) as error:
-        message = f"case {case.get('id')!r} cannot be written as TOML: {error}"
-        raise StoreError(message) from error
-    parsed, problems = parse_toml(text)
-    if parsed != case:
-        detail = problems[0].message if problems else "the data read back differs"
-        raise StoreError(
-            f"case {case.get('id')!r} failed the write-and-read check ({detail}); "
-            "nothing was saved"
-        )
-    return text.encode("utf-8")
+    detail = "the data read back differs"
+    # Multi-line strings read best, but TOML turns a carriage return before a
+    # newline inside them into a plain newline; escaped strings keep it.
+    for multiline_strings in (True, False):
+        try:
+            text = tomli_w.dumps(case, multiline_strings=multiline_strings)
+        except (TypeError, ValueError) as error:
+            message = f"case {case.get('id')!r} cannot be written as TOML: {error}"
+            raise StoreError(message) from error
+        parsed, problems = parse_toml(text)
+        if parsed == case:
+            return text.encode("utf-8")
+        if problems:
+            detail = problems[0].message
+    raise StoreError(
+        f"case {case.get('id')!r} failed the write-and-read check ({detail}); "
+        "nothing was saved"
+    )
 
 
 @dataclass
@@ -169,6 +209,8 @@ class CaseStore:
         self.cases_dir = root / "cases"
         self.exports_dir = root / "exports"
         self.profile_path = root / "profile.toml"
+        self._versions: dict[Path, str] = {}
+        """SHA-256 of each case file's bytes as this store last read or wrote them."""
 
     def ensure(self) -> None:
         """Create the data folder and its cases folder, mode 0700."""
@@ -176,7 +218,17 @@ class CaseStore:
         make_private_folder(self.cases_dir)
 
     def case_path(self, case_id: str) -> Path:
-        """Return the file a case with this id is stored in."""
+        """Return the file a case with this id is stored in.
+
+        Raises:
+            CaseNotFound: when `case_id` is not a valid id, such as one with a
+                slash or dots that would point outside the cases folder.
+        """
+        problem = check_text(Check.CASE_ID, case_id)
+        if problem is not None:
+            raise CaseNotFound(
+                f"no case can have the id {case_id!r}: {problem.message}"
+            )
         return self.cases_dir / f"{case_id}.toml"
 
     def exists(self, case_id: str) -> bool:
@@ -185,18 +237,35 @@ class CaseStore:
 
     def list_cases(self) -> list[CaseEntry]:
         """Read every case file, sorted by name; unreadable files are listed too."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root} is not a folder; choose another data folder")
         if not self.cases_dir.is_dir():
             return []
+        self._remove_stale_temporaries()
         entries = []
         for path in sorted(self.cases_dir.glob("*.toml")):
             entries.append(self._read_entry(path))
         return entries
 
+    def _remove_stale_temporaries(self) -> None:
+        cutoff = time.time() - STALE_TEMPORARY_AGE
+        for leftover in self.cases_dir.glob(".*.toml.*.tmp"):
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+                    log.info("removed a temporary file left by an interrupted save")
+            except OSError as error:
+                log.warning(
+                    "cannot remove a leftover temporary file: %s", error.strerror
+                )
+
     def _read_entry(self, path: Path) -> CaseEntry:
         try:
-            text = path.read_text(encoding="utf-8")
+            payload = path.read_bytes()
+            text = payload.decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             return CaseEntry(path, problems=[Problem("", f"cannot be read: {error}")])
+        self._versions[path] = hashlib.sha256(payload).hexdigest()
         try:
             case, warnings = load_case_text(text, str(path))
         except CaseFileError as error:
@@ -227,6 +296,19 @@ class CaseStore:
     def _check_replaceable(self, path: Path) -> None:
         if not path.exists():
             return
+        known = self._versions.get(path)
+        if known is not None:
+            try:
+                current = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as error:
+                raise StoreError(f"cannot read {path}: {error}") from error
+            if current != known:
+                raise CaseChanged(
+                    f"{path} was changed by another program since cmmh read it; "
+                    "it was left untouched. Reopen the case to see the changes, "
+                    "then make yours again."
+                )
+            return
         entry = self._read_entry(path)
         if entry.case is None:
             raise StoreError(
@@ -241,6 +323,25 @@ class CaseStore:
             CaseFileError: when the case has validation errors; nothing is written.
             StoreError: when the existing file cannot be read, or the write fails.
         """
+        path, payload = self.prepare_save(case, now=now)
+        self.ensure()
+        write_private_file(path, payload)
+        self._versions[path] = hashlib.sha256(payload).hexdigest()
+        log.info("saved case %s", case["id"])
+        return path
+
+    def prepare_save(
+        self, case: Case, *, now: dt.datetime | None = None
+    ) -> tuple[Path, bytes]:
+        """Run every check of `save` and return the path and bytes, writing nothing.
+
+        `format` and `updated` are stamped into `case`.
+
+        Raises:
+            CaseFileError: when the case has validation errors.
+            StoreError: when the existing file cannot be read or changed on
+                disk, or the case cannot be written as TOML.
+        """
         errors = errors_only(validate_case(case))
         if errors:
             raise CaseFileError(f"case {case.get('id')!r}", errors)
@@ -248,11 +349,7 @@ class CaseStore:
         case["updated"] = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         path = self.case_path(str(case["id"]))
         self._check_replaceable(path)
-        payload = serialise_case(case)
-        self.ensure()
-        write_private_file(path, payload)
-        log.info("saved case %s", case["id"])
-        return path
+        return path, serialise_case(case)
 
     def load_profile(self) -> dict[str, Any]:
         """Load the saved clinician profile, or an empty one.

@@ -7,6 +7,7 @@ clinician fixing a file by hand sees the whole list at once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -22,11 +23,12 @@ from cmmh_tui.schema import (
     Kind,
 )
 
-ICD10CM_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+ICD10CM_PATTERN = re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")
 """Shape of an ICD-10-CM code: letter, digit, digit or letter, then up to four
 characters after a dot (CMS ICD-10-CM tabular list conventions)."""
 
-CASE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+CASE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+"""Case ids: also file and folder names, so no dots, slashes or upper case."""
 
 
 class Severity(StrEnum):
@@ -73,6 +75,8 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse TOML text, reporting a syntax error with its line and column."""
     try:
         return tomllib.loads(text), []
+    except RecursionError:
+        return None, [Problem("", "arrays or tables are nested too deeply to read")]
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
@@ -117,7 +121,7 @@ def check_text(check: Check, value: str) -> Problem | None:
     """
     stripped = value.strip()
     if check is Check.ICD10CM:
-        if ICD10CM_PATTERN.match(stripped):
+        if ICD10CM_PATTERN.fullmatch(stripped):
             return None
         compact = stripped.upper().replace(".", "")
         if re.fullmatch(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}", compact):
@@ -140,7 +144,7 @@ def check_text(check: Check, value: str) -> Problem | None:
             )
         return None
     if check is Check.CASE_ID:
-        if CASE_ID_PATTERN.match(value):
+        if CASE_ID_PATTERN.fullmatch(value):
             return None
         return Problem(
             "",
@@ -156,6 +160,46 @@ def check_text(check: Check, value: str) -> Problem | None:
             "such as CA",
         )
     return None
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab and newline: they can move the
+cursor or retitle a terminal when printed, and have no place in a letter."""
+
+
+def _control_character_problem(kind: Kind, path: str, value: str) -> Problem | None:
+    # Windows line endings in multi-line text are line breaks, not controls.
+    scanned = value.replace("\r\n", "\n") if kind is Kind.LONG_TEXT else value
+    found = _CONTROL_CHARACTERS.search(scanned)
+    if found is not None:
+        return Problem(
+            path,
+            f"contains the control character U+{ord(found.group()):04X}; remove it "
+            "(control characters are not allowed in case text)",
+        )
+    if kind is not Kind.LONG_TEXT and "\n" in value:
+        return Problem(
+            path,
+            "contains a line break, but this field is shown on one line",
+            Severity.WARNING,
+        )
+    return None
+
+
+def _non_finite_paths(value: Any, path: str) -> list[str]:
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path]
+    if isinstance(value, dict):
+        found = []
+        for key, child in value.items():
+            found.extend(_non_finite_paths(child, f"{path}.{key}" if path else key))
+        return found
+    if isinstance(value, list):
+        found = []
+        for index, child in enumerate(value):
+            found.extend(_non_finite_paths(child, f"{path}[{index}]"))
+        return found
+    return []
 
 
 def _type_name(value: Any) -> str:
@@ -219,35 +263,53 @@ def _matches_kind(kind: Kind, value: Any) -> bool:
 
 def validate_value(field: Field, path: str, value: Any) -> list[Problem]:
     """Validate one value, and everything under it, against its declared field."""
-    if not _matches_kind(field.kind, value):
-        shown = value if not isinstance(value, dict | list) else _type_name(value)
-        return [
-            Problem(
-                path,
-                f"{_type_name(value)} {shown!r} is the wrong type; expected "
-                f"{_EXPECTED[field.kind]}",
-            )
-        ]
+    type_problem = _type_problem(field, path, value)
+    if type_problem is not None:
+        return [type_problem]
+    problems: list[Problem] = []
+    texts = enumerate(value) if field.kind is Kind.TEXT_LIST else ()
+    for index, item in texts:
+        found = _control_character_problem(Kind.TEXT, f"{path}[{index}]", item)
+        if found is not None:
+            problems.append(found)
+    if isinstance(value, str):
+        found = _control_character_problem(field.kind, path, value)
+        if found is not None:
+            problems.append(found)
+    if errors_only(problems):
+        return problems
     if field.kind is Kind.CHOICE and value not in field.choices:
-        return [
-            Problem(
-                path,
-                f"{value!r} is not an allowed value; expected one of "
-                + ", ".join(field.choices),
-            )
-        ]
+        allowed = ", ".join(field.choices)
+        message = f"{value!r} is not an allowed value; expected one of {allowed}"
+        return [*problems, Problem(path, message)]
     if field.check is not None and isinstance(value, str) and value.strip():
-        problem = check_text(field.check, value)
-        if problem is not None:
-            return [Problem(path, problem.message, problem.severity)]
+        found = check_text(field.check, value)
+        if found is not None:
+            problems.append(Problem(path, found.message, found.severity))
     if field.kind is Kind.TABLE:
-        return _validate_table(field, path, value)
+        problems.extend(_validate_table(field, path, value))
     if field.kind is Kind.TABLE_ARRAY:
-        problems: list[Problem] = []
         for index, row in enumerate(value):
             problems.extend(_validate_table(field, f"{path}[{index}]", row))
-        return problems
-    return []
+    return problems
+
+
+def _type_problem(field: Field, path: str, value: Any) -> Problem | None:
+    if field.kind is Kind.TEXT_LIST and isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                return Problem(
+                    f"{path}[{index}]",
+                    f"{_type_name(item)} {item!r} is the wrong type; expected a "
+                    "string (every element of this array is a string)",
+                )
+    if _matches_kind(field.kind, value):
+        return None
+    if isinstance(value, dict | list):
+        found = _type_name(value)
+    else:
+        found = f"{_type_name(value)} {value!r}"
+    return Problem(path, f"{found} is the wrong type; expected {_EXPECTED[field.kind]}")
 
 
 def _validate_table(field: Field, path: str, table: dict[str, Any]) -> list[Problem]:
@@ -281,6 +343,10 @@ def validate_case(data: dict[str, Any]) -> list[Problem]:
         if version < 1:
             return [Problem("format", f"format {version} does not exist; use 1")]
     problems = _validate_table(CASE, "", data)
+    for path in _non_finite_paths(data, ""):
+        problems.append(
+            Problem(path, "nan and inf are not allowed; use a finite number")
+        )
     if "patient" not in data:
         # The table check above reports the table; name the field a user must add.
         problems = [p for p in problems if p.path != "patient"]

@@ -36,7 +36,7 @@ def summarise_case(case: Case) -> str:
     service = get_path(case, "service.description")
     if service:
         review = REVIEW_TYPE_LABELS.get(str(get_path(case, "service.review_type", "")))
-        lines.append(f"Service: {service}" + (f" ({review})" if review else ""))
+        lines.append(f"Service: {service}" + (f"; {review}" if review else ""))
     codes = [str(d.get("code", "")) for d in case.get("diagnoses", [])]
     if codes:
         lines.append("Diagnoses: " + ", ".join(codes))
@@ -113,7 +113,8 @@ class CaseDetailScreen(Screen[None]):
         self.query_one("#letter-status", Static).update(f"{status}\n{notice}")
 
     def action_export_letter(self) -> None:
-        """Write the letter to the exports folder."""
+        """Read the case again, so the export matches the file, and write the letter."""
+        self.load_case()
         if self.case is not None:
             self._export(self.case)
 
@@ -135,8 +136,9 @@ class CaseDetailScreen(Screen[None]):
         """Copy the letter's Markdown to the terminal clipboard (OSC 52)."""
         self.app.copy_to_clipboard(self.letter_text)
         self.notify(
-            "Letter copied to the clipboard through the terminal "
-            f"({len(self.letter_text.splitlines())} lines)."
+            f"Sent the letter ({len(self.letter_text.splitlines())} lines) to the "
+            "terminal's clipboard. If nothing arrives, your terminal does not "
+            "accept clipboard requests (OSC 52): export it with x instead."
         )
 
     def action_edit_case(self) -> None:

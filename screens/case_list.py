@@ -14,6 +14,18 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cmmh_tui.model import insurer_name, patient_name
 from cmmh_tui.store import CaseEntry
 
+COLUMNS = ("Patient", "Insurer", "Status", "ID")
+STATUS_WIDTH = len("✗ unreadable")
+WIDE_SCREEN = 100
+SHOWN_REASONS = 3
+"""Problems of an unreadable file shown below the table; more would push it away."""
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut text to `width` characters, ending with an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
 
 class CaseListScreen(Screen[None]):
     """Lists cases with patient, insurer and status; Enter opens one."""
@@ -41,12 +53,10 @@ class CaseListScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Patient", key="patient")
-        table.add_column("Insurer", key="insurer")
-        table.add_column("Status", key="status")
-        table.add_column("ID", key="id")
         self.load_cases()
+
+    def on_resize(self) -> None:
+        self._show_entries(self.entries)
 
     def on_screen_resume(self) -> None:
         self.load_cases()
@@ -57,14 +67,32 @@ class CaseListScreen(Screen[None]):
         entries = self.app.store.list_cases()
         self.app.call_from_thread(self._show_entries, entries)
 
+    def _column_widths(self) -> tuple[int, ...]:
+        """Split the screen width between the columns, so none is pushed off screen.
+
+        Below WIDE_SCREEN columns the ID column is left out; the line under the
+        table shows the selected case's id.
+        """
+        columns = 4 if self.size.width >= WIDE_SCREEN else 3
+        available = max(self.size.width - 2 * columns - 2, 40) - STATUS_WIDTH
+        if columns == 3:
+            patient = available * 2 // 5
+            return patient, available - patient, STATUS_WIDTH
+        patient = available * 3 // 10
+        insurer = available * 35 // 100
+        return patient, insurer, STATUS_WIDTH, available - patient - insurer
+
     def _show_entries(self, entries: list[CaseEntry]) -> None:
         table = self.query_one(DataTable)
         selected = self.selected_entry()
-        table.clear()
+        table.clear(columns=True)
+        widths = self._column_widths()
+        for label, width in zip(COLUMNS, widths, strict=False):
+            table.add_column(label, width=width)
         self.entries = entries
         for entry in entries:
             if entry.case is None:
-                row = ("(unreadable file)", "", "✗ unreadable", entry.case_id)
+                row = (entry.path.name, "", "✗ unreadable", entry.case_id)
             else:
                 row = (
                     patient_name(entry.case),
@@ -72,7 +100,10 @@ class CaseListScreen(Screen[None]):
                     str(entry.case.get("status", "")),
                     entry.case_id,
                 )
-            table.add_row(*row, key=str(entry.path))
+            cells = [
+                shorten(text, width) for text, width in zip(row, widths, strict=False)
+            ]
+            table.add_row(*cells, key=str(entry.path))
         if selected is not None:
             for index, entry in enumerate(entries):
                 if entry.path == selected.path:
@@ -94,9 +125,15 @@ class CaseListScreen(Screen[None]):
                 "with: cmmh import FILE"
             )
         elif entry.case is None:
+            reasons = entry.reason.splitlines()
+            shown = "\n".join(reasons[:SHOWN_REASONS])
+            if len(reasons) > SHOWN_REASONS:
+                shown += (
+                    f"\n... and {len(reasons) - SHOWN_REASONS} more; "
+                    f"`cmmh check {entry.path}` lists them all."
+                )
             detail.update(
-                f"{entry.path.name} could not be read and is left untouched:\n"
-                f"{entry.reason}"
+                f"{entry.path.name} could not be read and is left untouched:\n{shown}"
             )
         else:
             title = str(entry.case.get("title") or "")

@@ -380,7 +380,8 @@ class Draft:
             self.store.save(case)
         except (CaseFileError, StoreError) as error:
             self.last_error = str(error).replace("\n", "; ")
-            log.warning("case %s not saved: %s", case.get("id"), self.last_error)
+            # Error messages quote field values, so the log gets the type only.
+            log.warning("case %s not saved: %s", case.get("id"), type(error).__name__)
             return False
         self.case["format"] = case["format"]
         self.case["updated"] = case["updated"]

@@ -214,3 +214,63 @@ def test_export_unknown_case_and_document(data_dir):
     unknown = run("export", "nobody", "--document", "poem", data_dir=data_dir)
     assert unknown.returncode == 2
     assert "medical-necessity-letter" in unknown.stderr
+
+
+def test_import_unsaveable_file_stores_nothing(data_dir, tmp_path):
+    nan_case = tmp_path / "nan.toml"
+    nan_case.write_text(
+        'id = "nan-case"\n[patient]\nname = "A"\n[custom]\nvalue = nan\n'
+    )
+    result = run("import", SAMPLE_CASES[0], nan_case, data_dir=data_dir)
+    assert result.returncode == 1
+    assert "custom.value" in result.stderr
+    assert snapshot(data_dir / "cases") == {}
+
+
+def test_check_reports_what_import_rejects(data_dir, tmp_path):
+    nan_case = tmp_path / "nan.toml"
+    nan_case.write_text('id = "n"\n[patient]\nname = "A"\nscore = nan\n')
+    assert run("check", nan_case, data_dir=data_dir).returncode == 1
+
+
+def test_export_rejects_path_in_case_id(data_dir):
+    run("import", SAMPLE_CASES[0], data_dir=data_dir)
+    (data_dir / "outside.toml").write_text('id = "outside"\n[patient]\nname = "A"\n')
+    result = run("export", "../outside", data_dir=data_dir)
+    assert result.returncode == 1
+    assert not (data_dir / "cases" / "outside.toml").exists()
+
+
+def test_data_dir_that_is_a_file(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    for args in (("import", SAMPLE_CASES[0]), ("list",)):
+        result = run(*args, data_dir=not_a_folder)
+        assert result.returncode == 1
+        assert "not a folder" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_export_out_that_is_a_file(data_dir, tmp_path):
+    run("import", SAMPLE_CASES[0], data_dir=data_dir)
+    case_id = json.loads(run("list", "--json", data_dir=data_dir).stdout)[0]["id"]
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = run("export", case_id, "--out", not_a_folder, data_dir=data_dir)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_paths_are_usage_errors(data_dir):
+    assert run("--data-dir", "", "list", data_dir=data_dir).returncode == 2
+    assert run("export", "x", "--out", "", data_dir=data_dir).returncode == 2
+
+
+def test_list_into_closed_pipe_has_no_traceback(data_dir):
+    run("import", *SAMPLE_CASES, data_dir=data_dir)
+    environment = {**os.environ, "CMMH_DATA_DIR": str(data_dir)}
+    command = " ".join(CMMH) + " list --json | head -c 1 >/dev/null"
+    result = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, env=environment
+    )
+    assert "Traceback" not in result.stderr

@@ -148,3 +148,41 @@ async def test_ctrl_q_quits(data_dir):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_export_after_hand_edit_keeps_edit(data_dir):
+    app = CmmhApp(data_dir)
+    path = data_dir / "cases" / "carlos-m-residential.toml"
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await wait_for_rows(pilot, table, len(SAMPLE_CASES))
+        await pilot.press("enter")
+        await pilot.pause()
+        path.write_text(path.read_text() + '\n[hand_notes]\nnote = "kept"\n')
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert '[hand_notes]\nnote = "kept"' in path.read_text()
+
+
+async def test_palette_has_no_screenshot_command(data_dir):
+    app = CmmhApp(data_dir)
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles
+        assert "Quit" in titles
+
+
+async def test_case_list_hides_id_column_when_narrow(data_dir):
+    app = CmmhApp(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await wait_for_rows(pilot, table, len(SAMPLE_CASES))
+        assert len(table.columns) == 3
+        assert "Empire Crest Insurance Company" in cell_texts(table)
+    app = CmmhApp(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await wait_for_rows(pilot, table, len(SAMPLE_CASES))
+        assert len(table.columns) == 4
+        assert "dana-k-weekly-therapy" in cell_texts(table)

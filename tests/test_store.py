@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import stat
+import time
 import tomllib
 from pathlib import Path
 
@@ -11,10 +12,13 @@ import pytest
 from cmmh_tui.model import new_case
 from cmmh_tui.store import (
     DATA_DIR_ENV,
+    STALE_TEMPORARY_AGE,
+    CaseChanged,
     CaseNotFound,
     CaseStore,
     StoreError,
     resolve_data_dir,
+    write_private_file,
 )
 from cmmh_tui.validation import CaseFileError, load_case_text
 
@@ -188,3 +192,80 @@ def test_default_data_dir_without_environment(monkeypatch, tmp_path):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert resolve_data_dir(None) == tmp_path / "xdg" / "cmmh"
+
+
+def test_save_refuses_file_changed_on_disk(store):
+    store.save(new_case("a-1", "Ann Example"), now=NOW)
+    case = store.load("a-1")
+    path = store.case_path("a-1")
+    edited = path.read_text() + '\n[hand_notes]\nnote = "typed in an editor"\n'
+    path.write_text(edited)
+    case["title"] = "from the app"
+    with pytest.raises(CaseChanged):
+        store.save(case)
+    assert path.read_text() == edited
+
+
+def test_save_after_reload_keeps_hand_edits(store):
+    store.save(new_case("a-1", "Ann Example"), now=NOW)
+    path = store.case_path("a-1")
+    path.write_text(path.read_text() + '\n[hand_notes]\nnote = "kept"\n')
+    case = store.load("a-1")
+    case["title"] = "from the app"
+    store.save(case)
+    assert store.load("a-1")["hand_notes"] == {"note": "kept"}
+
+
+def test_case_path_rejects_path_traversal(store):
+    with pytest.raises(CaseNotFound):
+        store.case_path("../outside")
+
+
+def test_parent_folders_created_private(tmp_path):
+    store = CaseStore(tmp_path / "a" / "b" / "data")
+    store.save(new_case("a-1", "Ann Example"), now=NOW)
+    write_private_file(store.exports_dir / "a-1" / "letter.md", b"x")
+    assert mode(tmp_path / "a") == 0o700
+    assert mode(tmp_path / "a" / "b") == 0o700
+    assert mode(store.exports_dir) == 0o700
+
+
+def test_data_folder_that_is_a_file(tmp_path):
+    (tmp_path / "file").write_text("x")
+    store = CaseStore(tmp_path / "file")
+    with pytest.raises(StoreError, match="not a folder"):
+        store.save(new_case("a-1", "Ann Example"))
+    with pytest.raises(StoreError, match="not a folder"):
+        store.list_cases()
+
+
+def test_symlinked_case_file_stays_linked(store, tmp_path):
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text('id = "a-1"\n[patient]\nname = "Ann Example"\n')
+    store.ensure()
+    store.case_path("a-1").symlink_to(elsewhere)
+    case = store.load("a-1")
+    case["title"] = "edited"
+    store.save(case)
+    assert store.case_path("a-1").is_symlink()
+    assert "edited" in elsewhere.read_text()
+
+
+def test_stale_temporary_files_removed(store):
+    store.save(new_case("a-1", "Ann Example"), now=NOW)
+    stale = store.cases_dir / ".a-1.toml.abc123.tmp"
+    fresh = store.cases_dir / ".a-1.toml.def456.tmp"
+    stale.write_text("old partial write")
+    fresh.write_text("save under way")
+    old = time.time() - STALE_TEMPORARY_AGE - 60
+    os.utime(stale, (old, old))
+    store.list_cases()
+    assert not stale.exists()
+    assert fresh.exists()
+
+
+def test_carriage_return_survives_save(store):
+    case = new_case("a-1", "Ann Example")
+    case["clinical"] = {"summary": "line one\r\nline two"}
+    store.save(case, now=NOW)
+    assert store.load("a-1")["clinical"]["summary"] == "line one\r\nline two"

@@ -162,3 +162,52 @@ def test_empty_required_text_reported():
     problems = validate_case({"id": "", "patient": {"name": "  "}})
     assert paths_of(problems) == ["id", "patient.name"]
     assert "empty" in problems[0].message
+
+
+def test_case_id_with_trailing_newline_rejected():
+    problems = validate_case({"id": "ok\n", "patient": {"name": "A"}})
+    assert "id" in paths_of(problems)
+
+
+def test_control_character_in_text_rejected():
+    problems = validate_case({"id": "a", "patient": {"name": "\x1b]0;title\x07"}})
+    assert paths_of(problems) == ["patient.name"]
+    assert "U+001B" in problems[0].message
+
+
+def test_line_break_in_one_line_field_is_warning():
+    problems = validate_case({"id": "a", "patient": {"name": "A\nB"}})
+    assert len(problems) == 1
+    assert problems[0].severity is Severity.WARNING
+
+
+def test_line_break_in_long_text_accepted():
+    case = {"id": "a", "patient": {"name": "A"}, "clinical": {"summary": "x\ny"}}
+    assert validate_case(case) == []
+
+
+def test_non_finite_numbers_rejected_anywhere():
+    case = {
+        "id": "a",
+        "patient": {"name": "A"},
+        "clinical": {"measures": [{"instrument": "PHQ-9", "score": float("nan")}]},
+        "custom": {"value": float("inf")},
+    }
+    assert set(paths_of(validate_case(case))) == {
+        "clinical.measures[0].score",
+        "custom.value",
+    }
+
+
+def test_list_element_type_names_element():
+    case = {"id": "a", "patient": {"name": "A"}}
+    case["clinician"] = {"board_certifications": ["Psychiatry", 1]}
+    problems = validate_case(case)
+    assert paths_of(problems) == ["clinician.board_certifications[1]"]
+    assert "integer 1" in problems[0].message
+
+
+def test_deep_nesting_reported_not_raised():
+    data, problems = parse_toml("x = " + "[" * 3000 + "1" + "]" * 3000)
+    assert data is None
+    assert "nested too deeply" in problems[0].message
