@@ -37,6 +37,7 @@ class CmmhApp(App[None]):
         super().__init__()
         self.store = CaseStore(Path(data_dir))
         """Case files, the clinician profile and exports of the data folder."""
+        self._quit_requested = False
 
     def on_mount(self) -> None:
         from cmmh_tui.screens.case_list import CaseListScreen
@@ -47,12 +48,18 @@ class CmmhApp(App[None]):
                 loop.add_signal_handler(number, self._exit_on_signal, number)
         self.push_screen(CaseListScreen())
 
-    def save_open_work(self) -> None:
-        """Ask every open screen that edits a case to save it now."""
+    def save_open_work(self) -> bool:
+        """Ask every open screen that edits a case to save it now.
+
+        Returns:
+            Whether everything was saved.
+        """
+        saved = True
         for screen in self.screen_stack:
             save = getattr(screen, "save_before_exit", None)
-            if callable(save):
-                save()
+            if callable(save) and save() is False:
+                saved = False
+        return saved
 
     def _exit_on_signal(self, number: int) -> None:
         log.info(
@@ -62,9 +69,18 @@ class CmmhApp(App[None]):
         self.exit(return_code=128 + number)
 
     async def action_quit(self) -> None:
-        """Save open work, then quit."""
-        self.save_open_work()
-        self.exit()
+        """Save open work, then quit; when a save fails, a second press quits."""
+        if self.save_open_work() or self._quit_requested:
+            self.exit()
+            return
+        self._quit_requested = True
+        self.notify(
+            "Some changes could not be saved; the reason is shown at the top of "
+            "the screen. Press ctrl+q again to quit and lose them.",
+            title="Changes not saved",
+            severity="error",
+            timeout=20,
+        )
 
     def _fatal_error(self) -> None:
         # NOTE: Textual 8.2.8 prints crash tracebacks with local variables, which

@@ -338,9 +338,13 @@ class WizardScreen(Screen[str | None]):
             label.update("✓ Saved")
             label.set_classes("-saved")
 
-    def save_before_exit(self) -> None:
-        """Save whatever was typed, because the app is about to exit."""
-        self.save_now(name_confirmed=True)
+    def save_before_exit(self) -> bool:
+        """Save whatever was typed, because the app is about to exit.
+
+        Returns:
+            Whether the case is saved, or had nothing to save.
+        """
+        return self.save_now(name_confirmed=True) or not self.draft.dirty
 
     def action_close(self) -> None:
         """Save and close the wizard; after a failed save, a second press closes."""
