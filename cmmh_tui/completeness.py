@@ -240,7 +240,7 @@ def _check_credentials(case: dict) -> ElementCheck:
         ("clinician.name", "your name"),
         ("clinician.npi", "your NPI"),
         ("clinician.credentials", "your degree and credentials"),
-        ("clinician.license", "your licence type and number"),
+        ("clinician.license", "your license type and number"),
         ("clinician.specialty", "your specialty"),
         ("clinician.years_in_practice", "your years in practice"),
         (
@@ -484,7 +484,7 @@ def _check_signature(case: dict) -> ElementCheck:
     fields = [
         ("clinician.name", "your name"),
         ("clinician.credentials", "your credentials"),
-        ("clinician.license", "your licence"),
+        ("clinician.license", "your license"),
         ("clinician.npi", "your NPI"),
         ("clinician.practice", "your practice"),
     ]

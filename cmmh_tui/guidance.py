@@ -54,11 +54,11 @@ GUIDANCE: dict[str, Guidance] = {
         title="Treating clinician",
         looks_for=(
             "Whether the person vouching for the treatment is qualified to judge "
-            "it: licence, board certifications, specialty, NPI, years in practice, "
+            "it: license, board certifications, specialty, NPI, years in practice, "
             "experience with this population, and how well they know the patient."
         ),
         strong=(
-            "Give credentials concretely: licence type, state and number, boards "
+            "Give credentials concretely: license type, state and number, boards "
             "held, years in practice and the setting and population of the "
             "practice. Say how long you have treated the patient and when you last "
             "evaluated them. A clear specialty also supports the later request "
@@ -112,7 +112,7 @@ GUIDANCE: dict[str, Guidance] = {
             "Whether the letter answers the reason the notice gives. For employer "
             "plans the notice itself must state the specific reason, the plan "
             "provision it rests on, the internal criteria relied on or that they "
-            "are free on request, the clinical judgement behind a medical "
+            "are free on request, the clinical judgment behind a medical "
             "necessity denial, and the review procedures with their deadlines."
         ),
         strong=(
@@ -156,7 +156,7 @@ GUIDANCE: dict[str, Guidance] = {
         title="Level-of-care assessment",
         looks_for=(
             "Whether the requested level follows from a multidimensional "
-            "assessment with a recognised tool, and which dimensions make a less "
+            "assessment with a recognized tool, and which dimensions make a less "
             "intensive level unsafe."
         ),
         strong=(

@@ -117,7 +117,7 @@ CALOCUS_CASII = Tool(
             "risk_of_harm",
             "Risk of harm",
             "How likely the young person is to be harmed or to harm others, "
-            "including suicidal, violent or dangerous behaviour and victimisation.",
+            "including suicidal, violent or dangerous behavior and victimization.",
         ),
         Dimension(
             "functional_status",
@@ -214,7 +214,7 @@ ECSII = Tool(
         Dimension(
             "impact_of_condition",
             "Impact of the child's condition",
-            "How much the child's emotional, behavioural or medical condition "
+            "How much the child's emotional, behavioral or medical condition "
             "disrupts the child and the family.",
         ),
         Dimension(
@@ -274,7 +274,7 @@ ASAM_3 = Tool(
         Dimension(
             "emotional_behavioral_cognitive",
             "Emotional, behavioral, or cognitive conditions and complications",
-            "Psychiatric, behavioural and cognitive problems that affect safety "
+            "Psychiatric, behavioral and cognitive problems that affect safety "
             "and recovery.",
         ),
         Dimension(
@@ -355,7 +355,7 @@ ASAM_4 = Tool(
         Dimension(
             "substance_use_risks",
             "Substance use-related risks",
-            "How likely risky substance use and related behaviours are to "
+            "How likely risky substance use and related behaviors are to "
             "continue or return.",
         ),
         Dimension(

@@ -207,7 +207,7 @@ CLINICIAN = _table(
     Field("credentials", Kind.TEXT, "Degree and credentials, such as MD or PhD."),
     Field("specialty", Kind.TEXT, "Specialty."),
     Field("board_certifications", Kind.TEXT_LIST, "Board certifications held."),
-    Field("license", Kind.TEXT, "Licence type, state and number.", "Licence"),
+    Field("license", Kind.TEXT, "License type, state and number.", "License"),
     Field(
         "npi",
         Kind.TEXT,
