@@ -7,12 +7,12 @@ after typing stops, when a field loses focus, on every step change and on close.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import ClassVar
 
 from cmmh_tui.screens.wizard_assessment import AssessmentPanel
 from cmmh_tui.screens.wizard_draft import Draft
-from cmmh_tui.screens.wizard_fields import FieldEdited, widget_id
+from cmmh_tui.screens.wizard_fields import FieldEdited, FieldEditor, widget_id
 from cmmh_tui.screens.wizard_guidance import GuidancePanel, StepHelpScreen
 from cmmh_tui.screens.wizard_review import LETTER, ReviewPanel, StepRequested
 from cmmh_tui.screens.wizard_steps import (
@@ -50,6 +50,12 @@ RETRY_DELAY = 10.0
 
 WIDE_COLUMNS = 120
 """Terminal width from which the guidance sits beside the form by default."""
+
+PRELOAD_DELAY = 3.0
+"""Seconds after opening before the ICD-10-CM tables load, unless needed sooner.
+
+Loading them blocks the interface for about a second (measured), so it waits
+until the keys typed while the wizard opens have been handled."""
 
 
 class StepCommands(Provider):
@@ -89,11 +95,13 @@ class WizardScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_step", "Next", id="wizard.next", priority=True),
         Binding("ctrl+b", "previous_step", "Back", id="wizard.previous", priority=True),
-        Binding("ctrl+g", "focus_steps", "Steps", id="wizard.steps"),
+        # Left out of the footer, so F10 Close fits at 80 columns; F1 help and
+        # the command palette list it.
+        Binding("ctrl+g", "focus_steps", "Steps", show=False, id="wizard.steps"),
         Binding("f1", "help", "Help", id="wizard.help"),
-        Binding("f2", "toggle_guidance", "Guidance", id="wizard.guidance"),
+        Binding("f2", "toggle_guidance", "Guide", id="wizard.guidance"),
         Binding("ctrl+s", "save", "Save", show=False, id="wizard.save"),
-        Binding("f4", "save_profile", "Save profile", id="wizard.save_profile"),
+        Binding("f4", "save_profile", "Profile", id="wizard.save_profile"),
         Binding("f8", "export_letter", "Export", id="wizard.export"),
         Binding("f9", "copy_letter", "Copy", id="wizard.copy"),
         Binding("f10", "close", "Close", id="wizard.close"),
@@ -122,6 +130,9 @@ class WizardScreen(Screen[str | None]):
         """Id of the step shown."""
         self._save_timer: Timer | None = None
         self._close_requested = False
+        self._codes_loading = False
+        self._focus_chosen = False
+        """Whether a key moved the focus since the step was last shown."""
 
     def _initial_step(self) -> str:
         stored = self.draft.case.get("editor", {}).get("step")
@@ -138,32 +149,44 @@ class WizardScreen(Screen[str | None]):
                     for number, step in enumerate(STEPS, start=1)
                 ],
                 id="step-list",
-            )
+            ).with_tooltip("Steps of the letter; ctrl+g moves here.")
+            # Only the first step is built now; the others on their first
+            # showing, so the wizard opens quickly.
             with ContentSwitcher(initial=f"step-{self.step}", id="steps"):
-                yield from self._panels()
+                yield self._panel(self.step)
             yield GuidancePanel(id="guidance")
-        yield Footer()
+        yield Footer(compact=True)
 
-    def _panels(self) -> Iterator[StepPanel]:
+    def _panel(self, step_id: str) -> StepPanel:
         draft = self.draft
-        yield PatientPlanPanel(draft, step_titled("patient_plan"))
-        yield TablePanel(draft, step_titled("clinician"), "clinician")
-        yield DiagnosesPanel(draft, step_titled("diagnoses"))
-        yield TablePanel(draft, step_titled("service"), "service")
-        yield DenialPanel(draft, step_titled("denial"))
-        yield ClinicalPanel(draft, step_titled("clinical"))
-        yield AssessmentPanel(draft, step_titled("assessment"))
-        yield TablePanel(draft, step_titled("standards"), "standards")
-        yield ReviewPanel(draft, step_titled("review"), self.today)
+        step = step_titled(step_id)
+        if step_id == "patient_plan":
+            return PatientPlanPanel(draft, step)
+        if step_id == "diagnoses":
+            return DiagnosesPanel(draft, step)
+        if step_id == "denial":
+            return DenialPanel(draft, step)
+        if step_id == "clinical":
+            return ClinicalPanel(draft, step)
+        if step_id == "assessment":
+            return AssessmentPanel(draft, step)
+        if step_id == "review":
+            return ReviewPanel(draft, step, self.today)
+        return TablePanel(draft, step, step_id)
 
     def on_mount(self) -> None:
-        self._preload_codes()
+        self.set_timer(PRELOAD_DELAY, self._preload_codes)
         self._apply_width(self.size.width)
         self.show_step(self.step, save=False)
         self._show_save_state()
 
-    @work(thread=True, group="code-preload")
     def _preload_codes(self) -> None:
+        if not self._codes_loading:
+            self._codes_loading = True
+            self._load_codes()
+
+    @work(thread=True, group="code-preload")
+    def _load_codes(self) -> None:
         from cmmh_tui.codes import preload
 
         preload()
@@ -194,17 +217,35 @@ class WizardScreen(Screen[str | None]):
         self.draft.case.setdefault("editor", {})["step"] = step_id
         if save:
             self.save_now(on_step_change=True)
-        self.query_one("#steps", ContentSwitcher).current = f"step-{step_id}"
+        switcher = self.query_one("#steps", ContentSwitcher)
+        mounting = None
+        if not switcher.query_children(f"#step-{step_id}"):
+            mounting = switcher.mount(self._panel(step_id))
+        switcher.current = f"step-{step_id}"
         step_list = self.query_one("#step-list", OptionList)
         step_list.highlighted = STEP_IDS.index(step_id)
         self.query_one(GuidancePanel).show_step(step_id)
         self._show_title()
-        if step_id == "review":
-            self.query_one(ReviewPanel).refresh_review()
-        self.call_after_refresh(self._focus_step)
+        if step_id == "diagnoses":
+            self._preload_codes()
+        self._focus_chosen = False
+        self.call_later(self._step_shown, step_id, mounting)
         self.refresh_bindings()
 
-    def _focus_step(self) -> None:
+    async def _step_shown(self, step_id: str, mounting: Awaitable[None] | None) -> None:
+        if mounting is not None:
+            await mounting
+        if step_id != self.step or not self.is_attached:
+            return
+        if step_id == "review":
+            self.query_one(ReviewPanel).refresh_review()
+        self.call_after_refresh(self._focus_step, step_id)
+
+    def _focus_step(self, step_id: str) -> None:
+        # A key pressed since the step was asked for may have moved the focus
+        # (ctrl+g to the step list); that choice wins.
+        if step_id != self.step or self._focus_chosen:
+            return
         panel = self.query_one(f"#step-{self.step}", StepPanel)
         panel.scroll_home(animate=False)
         focusable = [w for w in panel.query("*") if w.focusable]
@@ -234,6 +275,7 @@ class WizardScreen(Screen[str | None]):
 
     def action_focus_steps(self) -> None:
         """Move the focus to the step list."""
+        self._focus_chosen = True
         self.query_one("#step-list").focus()
 
     @on(OptionList.OptionSelected, "#step-list")
@@ -288,8 +330,14 @@ class WizardScreen(Screen[str | None]):
     def _case_id_edited(self) -> None:
         self.save_now()
 
+    def _confirm_typed_id(self) -> None:
+        """Use a case id still being typed, as leaving its field would."""
+        if self.focused is not None and self.focused.id == "case-id":
+            self.query_one(PatientPlanPanel).apply_case_id()
+
     def action_save(self) -> None:
         """Save the case now."""
+        self._confirm_typed_id()
         if self.save_now(name_confirmed=True):
             self.notify(f"Saved {self.store.case_path(self.draft.case_id)}.")
 
@@ -305,6 +353,8 @@ class WizardScreen(Screen[str | None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
+        for editor in self.query(FieldEditor):
+            editor.flush()
         unsaved_new = self.draft.is_new and self.draft.saved_id is None
         if unsaved_new and not (name_confirmed or on_step_change):
             return False
@@ -312,7 +362,8 @@ class WizardScreen(Screen[str | None]):
             return True
         saved = self.draft.save()
         if saved:
-            self.query_one(PatientPlanPanel).show_case_id()
+            for panel in self.query(PatientPlanPanel):
+                panel.show_case_id()
             self._show_title()
         elif self.draft.saved_id is not None or not unsaved_new:
             self.set_timer(RETRY_DELAY, self._retry_save)
@@ -320,7 +371,7 @@ class WizardScreen(Screen[str | None]):
         return saved
 
     def _retry_save(self) -> None:
-        if self.draft.dirty:
+        if self.is_attached and self.draft.dirty:
             self.save_now()
 
     def _show_save_state(self) -> None:
@@ -328,6 +379,9 @@ class WizardScreen(Screen[str | None]):
         if self.draft.last_error:
             label.update(f"✗ Not saved: {self.draft.last_error}")
             label.set_classes("-error")
+        elif self.draft.saved_id is None and self.draft.has_name:
+            label.update("○ Name not confirmed: press Enter or Tab")
+            label.set_classes("-pending")
         elif self.draft.saved_id is None:
             label.update("○ Not saved: needs a name")
             label.set_classes("-pending")
@@ -344,10 +398,12 @@ class WizardScreen(Screen[str | None]):
         Returns:
             Whether the case is saved, or had nothing to save.
         """
+        self._confirm_typed_id()
         return self.save_now(name_confirmed=True) or not self.draft.dirty
 
     def action_close(self) -> None:
         """Save and close the wizard; after a failed save, a second press closes."""
+        self._confirm_typed_id()
         if self.save_now(name_confirmed=True) or not self.draft.dirty:
             self.dismiss(self.draft.saved_id)
             return

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmmh_tui.screens.wizard_draft import Draft
-from cmmh_tui.screens.wizard_fields import EMPTY_PLACEHOLDER, FieldEdited, FieldEditor
+from cmmh_tui.screens.wizard_draft import Draft, field_for, parse_text
+from cmmh_tui.screens.wizard_fields import (
+    EMPTY_PLACEHOLDER,
+    FieldEdited,
+    FieldEditor,
+    describe_problem,
+)
 from cmmh_tui.screens.wizard_steps import StepPanel
 from textual import on
 from textual.app import ComposeResult
@@ -22,10 +27,10 @@ from textual.widgets import Button, Label, Select, TextArea
 from cmmh_tui.level_of_care import (
     Dimension,
     Tool,
-    find_level,
     match_dimension,
     tool_for,
 )
+from cmmh_tui.validation import Problem
 
 DIMENSIONS = "assessment.dimensions"
 
@@ -109,12 +114,34 @@ class DimensionEditor(Vertical):
         with Horizontal(classes="field-line"):
             yield Label("Rationale", classes="field-label")
             yield TextArea(
-                str(row.get("rationale", "")),
+                self._rationale_text(),
                 compact=True,
                 tab_behavior="focus",
                 placeholder=EMPTY_PLACEHOLDER,
                 classes="dimension-rationale -long",
             )
+        yield Label("", classes="field-message")
+
+    def on_mount(self) -> None:
+        if self.index is not None:
+            path = f"{DIMENSIONS}.{self.index}.rationale"
+            if self.draft.raw_text(path) is not None:
+                problem = parse_text(field_for(path), self._rationale_text())[1]
+                self._show_problem(problem)
+
+    def _rationale_text(self) -> str:
+        if self.index is not None:
+            raw = self.draft.raw_text(f"{DIMENSIONS}.{self.index}.rationale")
+            if raw is not None:
+                return raw
+        return str(self._row().get("rationale", ""))
+
+    def _show_problem(self, problem: Problem | None) -> None:
+        message, style = describe_problem(problem)
+        label = self.query_one(".field-message", Label)
+        label.update(message)
+        label.set_classes(f"field-message {style}".strip())
+        label.display = bool(message)
 
     def _row(self) -> dict[str, Any]:
         if self.index is None:
@@ -139,10 +166,11 @@ class DimensionEditor(Vertical):
     @on(TextArea.Changed, ".dimension-rationale")
     def _explained(self, event: TextArea.Changed) -> None:
         event.stop()
-        if event.text_area.text == str(self._row().get("rationale", "")):
+        if event.text_area.text == self._rationale_text():
             return
         index = self._ensure_row()
-        self.draft.apply_text(f"{DIMENSIONS}.{index}.rationale", event.text_area.text)
+        path = f"{DIMENSIONS}.{index}.rationale"
+        self._show_problem(self.draft.apply_text(path, event.text_area.text))
         self.post_message(FieldEdited(DIMENSIONS))
 
 
@@ -201,12 +229,11 @@ class AssessmentPanel(StepPanel):
         options = [(f"{code}: {label}", code) for code, label in tool.levels]
         value: Any = Select.NULL
         if stored:
-            level = find_level(tool, str(stored))
-            if level is not None:
-                value = level[0]
-            else:
+            # Only an exact level code is shown as that level; anything else,
+            # such as "Level 4" typed before the tool was chosen, shows as saved.
+            if str(stored) not in [code for code, _ in tool.levels]:
                 options.append((f"{stored} (as saved)", str(stored)))
-                value = str(stored)
+            value = str(stored)
         with Horizontal(classes="field-line"):
             yield Label("Recommended level", classes="field-label")
             yield Select(
@@ -236,6 +263,8 @@ class AssessmentPanel(StepPanel):
             self.draft.value("assessment.edition"),
         ):
             return
+        for editor in self.query(FieldEditor):
+            editor.flush()
         self.draft.apply_value("assessment.tool", tool)
         self.draft.apply_value("assessment.edition", edition or None)
         await self.recompose()
@@ -254,15 +283,7 @@ class AssessmentPanel(StepPanel):
         event.stop()
         value = None if event.value is Select.NULL else str(event.value)
         stored = self.draft.value("assessment.recommended_level")
-        tool = self.tool()
-        if (
-            stored
-            and value
-            and tool
-            and find_level(tool, str(stored)) == find_level(tool, value)
-        ):
-            return
-        if value == stored:
+        if value == (None if stored is None else str(stored)):
             return
         self.draft.apply_value("assessment.recommended_level", value)
         self.post_message(FieldEdited("assessment.recommended_level"))
@@ -270,6 +291,8 @@ class AssessmentPanel(StepPanel):
     @on(Button.Pressed, ".remove-rating")
     async def _remove_rating(self, event: Button.Pressed) -> None:
         event.stop()
+        for editor in self.query(FieldEditor):
+            editor.flush()
         self.draft.remove_row(DIMENSIONS, event.button.row_index)  # type: ignore[attr-defined]
         await self.recompose()
         self.post_message(FieldEdited(DIMENSIONS))

@@ -19,18 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from typing import Any
 
 from cmmh_tui.model import Case, copy_case, get_path, new_case, set_path
-from cmmh_tui.schema import Field, Kind, field_at
+from cmmh_tui.schema import Check, Field, Kind, field_at
 from cmmh_tui.store import CaseStore, StoreError
 from cmmh_tui.validation import (
+    ICD10CM_PATTERN,
     CaseFileError,
     Problem,
     Severity,
     check_text,
     errors_only,
     validate_case,
+    validate_value,
 )
 
 try:
@@ -53,6 +56,19 @@ ROW_LISTS = (
     "assessment.dimensions",
 )
 """Row lists the wizard edits; incomplete rows of these are set aside on save."""
+
+DATE_ORDER = {
+    "service.requested_through": ("service.start", "the start date"),
+    "denial.received": ("denial.date", "the date of the denial"),
+}
+"""Dates that should not be earlier than another date of the same table."""
+
+FUTURE_LIMITS = {
+    "patient.date_of_birth": 0,
+    "denial.date": 1,
+    "denial.received": 1,
+}
+"""Dates that cannot lie in the future, with the days of slack each allows."""
 
 PROFILE_KEYS = tuple(child.key for child in field_at("clinician").children)
 """Clinician fields copied to and from the saved profile."""
@@ -126,6 +142,19 @@ def parse_text(field: Field, text: str) -> tuple[Any, Problem | None]:
     stripped = text.strip()
     if not stripped:
         return None, None
+    value, problem = _parse(field, text, stripped)
+    if value is None:
+        return None, problem
+    found = validate_value(field, "", value)
+    errors = errors_only(found)
+    if errors:
+        return None, _located(field, errors[0])
+    if problem is None and found:
+        problem = _located(field, found[0])
+    return value, problem
+
+
+def _parse(field: Field, text: str, stripped: str) -> tuple[Any, Problem | None]:
     if field.kind is Kind.TEXT_LIST:
         items = [line.strip() for line in text.splitlines() if line.strip()]
         return items, _list_problem(field, items)
@@ -136,12 +165,24 @@ def parse_text(field: Field, text: str) -> tuple[Any, Problem | None]:
             return None, Problem("", f"{stripped!r}: {error}")
     if field.kind is Kind.DATE:
         return _parse_date(stripped)
+    if field.check is Check.ICD10CM and ICD10CM_PATTERN.fullmatch(stripped.upper()):
+        # Codes are printed in upper case; lower case typing is accepted.
+        return stripped.upper(), None
     if field.check is not None:
         problem = check_text(field.check, stripped)
         if problem is not None and problem.severity is Severity.ERROR:
             return None, problem
         return stripped, problem
     return stripped, None
+
+
+def _located(field: Field, problem: Problem) -> Problem:
+    """Name the line of a list item in a problem found by case validation."""
+    found = re.search(r"\[(\d+)\]$", problem.path)
+    if field.kind is Kind.TEXT_LIST and found:
+        line = int(found.group(1)) + 1
+        return Problem("", f"line {line} {problem.message}", problem.severity)
+    return Problem("", problem.message, problem.severity)
 
 
 def _parse_date(text: str) -> tuple[dt.date | None, Problem | None]:
@@ -160,6 +201,27 @@ def _list_problem(field: Field, items: list[str]) -> Problem | None:
     if not messages:
         return None
     return Problem("", "; ".join(messages), Severity.WARNING)
+
+
+def related_dates(path: str) -> list[str]:
+    """Return the date fields whose warning depends on the date at a path."""
+    related = [later for later, (earlier, _) in DATE_ORDER.items() if earlier == path]
+    if path in DATE_ORDER:
+        related.append(DATE_ORDER[path][0])
+    return related
+
+
+def save_error_text(error: Exception) -> str:
+    """Say in a few words why a save failed, naming the field when there is one."""
+    if not isinstance(error, CaseFileError) or not error.problems:
+        return str(error).replace("\n", "; ")
+    first = error.problems[0]
+    path = re.sub(r"\[\d+\]", "", first.path)
+    field = field_at(path) if path else None
+    title = field.title if field is not None else first.path
+    more = len(error.problems) - 1
+    extra = f" (and {more} more)" if more else ""
+    return f"{title} {first.message}{extra}".strip()
 
 
 def display_text(field: Field, value: Any) -> str:
@@ -187,6 +249,8 @@ class Draft:
         self._restore_incomplete_rows(editor.pop("incomplete_rows", {}) or {})
         self.dirty = False
         self.last_error = ""
+        self.id_chosen = False
+        """Whether the user typed the id of a new case before its first save."""
 
     def _blank_case(self) -> Case:
         case = new_case("new-case", "", self.today)
@@ -235,6 +299,30 @@ class Draft:
             write_value(self.case, path, value)
         self.dirty = True
         return problem
+
+    def date_warning(self, path: str) -> Problem | None:
+        """Return a warning about the date at a path compared with others, if any."""
+        value = self.value(path)
+        if not isinstance(value, dt.date):
+            return None
+        slack = FUTURE_LIMITS.get(path)
+        if slack is not None and value > self.today + dt.timedelta(days=slack):
+            ahead = "in the future" if slack == 0 else "more than a day ahead"
+            return Problem(
+                path,
+                f"{value.isoformat()} is {ahead}; check the date",
+                Severity.WARNING,
+            )
+        if path in DATE_ORDER:
+            earlier_path, name = DATE_ORDER[path]
+            earlier = self.value(earlier_path)
+            if isinstance(earlier, dt.date) and value < earlier:
+                return Problem(
+                    path,
+                    f"{value.isoformat()} is before {name}, {earlier.isoformat()}",
+                    Severity.WARNING,
+                )
+        return None
 
     def apply_value(self, path: str, value: Any) -> None:
         """Store a value chosen from a Select or Checkbox."""
@@ -304,10 +392,13 @@ class Draft:
     @property
     def case_id(self) -> str:
         """The case id, or an empty string before the patient's name is entered."""
-        return str(self.case["id"]) if self.saved_id or not self.is_new else ""
+        known = self.saved_id or not self.is_new or self.id_chosen
+        return str(self.case["id"]) if known else ""
 
     def start(self, patient_name: str) -> str:
         """Give a new case its id from the patient's name; return the id."""
+        if self.id_chosen:
+            return str(self.case["id"])
         taken = {entry.case_id for entry in self.store.list_cases()}
         if case_id_from_name is not None:
             case_id = case_id_from_name(patient_name, taken, self.today)
@@ -317,15 +408,22 @@ class Draft:
         return case_id
 
     def rename(self, case_id: str) -> Problem | None:
-        """Change the id of a case created in this wizard; the file moves with it."""
-        if case_id == self.case["id"]:
+        """Change the id of a case created in this wizard; the file moves with it.
+
+        Returns:
+            Why the id was refused, or None when it was taken (or unchanged).
+        """
+        if case_id == self.case_id:
             return None
-        problem = check_text(field_at("id").check, case_id)
+        if not case_id:
+            return Problem("id", "a case needs an id")
+        problem = check_text(Check.CASE_ID, case_id)
         if problem is not None:
             return problem
         if self.store.exists(case_id):
-            return Problem("id", f"a case with id {case_id!r} already exists")
+            return Problem("id", f"a case with the id {case_id!r} already exists")
         self.case["id"] = case_id
+        self.id_chosen = True
         self.dirty = True
         return None
 
@@ -379,7 +477,7 @@ class Draft:
         try:
             self.store.save(case)
         except (CaseFileError, StoreError) as error:
-            self.last_error = str(error).replace("\n", "; ")
+            self.last_error = save_error_text(error)
             # Error messages quote field values, so the log gets the type only.
             log.warning("case %s not saved: %s", case.get("id"), type(error).__name__)
             return False

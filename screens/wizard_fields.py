@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmmh_tui.screens.wizard_draft import Draft, display_text, field_for, parse_text
+from cmmh_tui.screens.wizard_draft import (
+    Draft,
+    display_text,
+    field_for,
+    parse_text,
+    related_dates,
+)
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -49,7 +55,7 @@ BOOLEAN_DEFAULTS = {
 LIST_HINT = "one per line"
 
 EMPTY_PLACEHOLDER = "(empty)"
-"""Shown in an empty field, so it is visible without colour."""
+"""Shown in an empty field, so it is visible without color."""
 
 LIST_PLACEHOLDER = "(empty; one per line)"
 
@@ -67,7 +73,8 @@ def describe_problem(problem: Problem | None) -> tuple[str, str]:
         return "", ""
     if problem.severity is Severity.WARNING:
         return f"Warning: {problem.message}", "-warning"
-    return f"Invalid: {problem.message}; kept as typed, not yet saved", "-error"
+    reason = problem.message.rstrip(". ")
+    return f"Invalid: {reason}; kept as typed, not yet saved", "-error"
 
 
 class FieldEdited(Message):
@@ -88,10 +95,10 @@ class CodeLookedUp(Message):
 
 
 class PasteInput(Input):
-    """An Input that keeps every line of a multi-line paste, joined with "; "."""
+    """An Input that keeps every non-blank line of a multi-line paste, joined."""
 
     def _on_paste(self, event: events.Paste) -> None:
-        lines = split_paste(event.text)
+        lines = [line for line in split_paste(event.text) if line.strip()]
         if len(lines) <= 1:
             return  # Input's own handler inserts the single line.
         event.prevent_default()
@@ -99,13 +106,14 @@ class PasteInput(Input):
         self.replace(PASTE_SEPARATOR.join(lines), *self.selection)
         self.notify(
             f"Pasted {len(lines)} lines into one line, joined with "
-            f'"{PASTE_SEPARATOR.strip()}". Use a multi-line field to keep line breaks.',
+            f'"{PASTE_SEPARATOR.strip()}"; blank lines were left out. Use a '
+            "multi-line field to keep line breaks.",
             title="Paste joined",
         )
 
 
 class MarkedCheckbox(Checkbox):
-    """A Checkbox drawn as [X] or [ ], so its state reads without colour."""
+    """A Checkbox drawn as [X] or [ ], so its state reads without color."""
 
     BUTTON_LEFT = "["
     BUTTON_RIGHT = "]"
@@ -126,6 +134,7 @@ class FieldEditor(Vertical):
         self.label_text = label or self.field.title
         self._shown_text = ""
         self._checked = False
+        self._note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-line"):
@@ -189,10 +198,14 @@ class FieldEditor(Vertical):
         if self.draft.raw_text(self.path) is not None or self._shown_text:
             self._check(self._shown_text, apply=False)
 
+    def _control(self) -> Widget | None:
+        found = self.query(f"#{widget_id(self.path)}")
+        return found.first() if found else None
+
     @property
     def text(self) -> str:
         """The text now in the control, for text fields."""
-        control = self.query_one(f"#{widget_id(self.path)}")
+        control = self._control()
         if isinstance(control, TextArea):
             return control.text
         if isinstance(control, Input):
@@ -201,12 +214,29 @@ class FieldEditor(Vertical):
 
     def set_text(self, text: str) -> None:
         """Replace the text in the control and store it, as if typed."""
-        control = self.query_one(f"#{widget_id(self.path)}")
+        control = self._control()
         if isinstance(control, TextArea):
             control.load_text(text)
         elif isinstance(control, Input):
             control.value = text
         self._text_changed(text)
+
+    def focus_control(self) -> None:
+        """Move the focus to the control of this field."""
+        control = self._control()
+        if control is not None:
+            control.focus()
+
+    def flush(self) -> None:
+        """Store text in the control whose change is not handled yet.
+
+        Called before the form is rebuilt or saved, so fast typing is never lost.
+        """
+        if self.field.kind in (Kind.CHOICE, Kind.BOOLEAN) or not self.is_attached:
+            return
+        control = self._control()
+        if isinstance(control, Input | TextArea):
+            self._text_changed(self.text)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
@@ -224,6 +254,14 @@ class FieldEditor(Vertical):
         self._shown_text = text
         self._check(text, apply=True)
         self.post_message(FieldEdited(self.path))
+        for path in related_dates(self.path):
+            for editor in self.screen.query(FieldEditor):
+                if editor.path == path:
+                    editor.recheck()
+
+    def recheck(self) -> None:
+        """Check the text shown again, after a field it depends on changed."""
+        self._check(self._shown_text, apply=False)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -248,13 +286,26 @@ class FieldEditor(Vertical):
             problem = self.draft.apply_text(self.path, text)
         else:
             problem = parse_text(self.field, text)[1]
-        self.show_message(*describe_problem(problem))
+        if problem is None and self.field.kind is Kind.DATE:
+            problem = self.draft.date_warning(self.path)
+        self._note = ""
+        stored = self.draft.value(self.path)
+        if problem is None and isinstance(stored, str) and stored != text.strip():
+            if self.field.check is Check.ICD10CM:
+                self._note = f"Stored in upper case as {stored}. "
+        message, style = describe_problem(problem)
+        if self._note and not message:
+            message, style = self._note.strip(), "-note"
+        self.show_message(message, style)
         if self.field.check is Check.ICD10CM and text.strip() and problem is None:
             self._look_up_code(text)
 
     def show_message(self, message: str, style: str = "") -> None:
         """Show a reason under the field; an empty message hides the line."""
-        label = self.query_one(".field-message", Label)
+        found = self.query(".field-message")
+        if not found:
+            return  # The field is being removed.
+        label = found.first(Label)
         label.update(message)
         label.set_classes(f"field-message {style}".strip())
         label.display = bool(message)
@@ -267,16 +318,21 @@ class FieldEditor(Vertical):
         self.app.call_from_thread(self._show_lookup, text, lookup)
 
     def _show_lookup(self, text: str, lookup: CodeLookup) -> None:
-        if text != self._shown_text:
+        # The field may have been rebuilt, removed or edited since the look-up
+        # started, so a late result is dropped.
+        if not (self.is_attached and self.is_mounted) or text != self.text:
             return
+        note = self._note
         if lookup.exists is False:
-            self.show_message(f"Warning: {lookup.message} Kept as typed.", "-warning")
+            self.show_message(
+                f"Warning: {note}{lookup.message} Kept as typed.", "-warning"
+            )
         elif lookup.billable is False:
-            self.show_message(f"Warning: {lookup.message}", "-warning")
+            self.show_message(f"Warning: {note}{lookup.message}", "-warning")
         elif lookup.exists:
-            self.show_message(f"✓ Found: {lookup.description}", "-ok")
+            self.show_message(f"✓ {note}Found: {lookup.description}", "-ok")
         else:
-            self.show_message(f"Note: {lookup.message}", "-note")
+            self.show_message(f"Note: {note}{lookup.message}", "-note")
         self.post_message(CodeLookedUp(self.path, lookup))
 
 

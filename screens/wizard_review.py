@@ -21,7 +21,7 @@ from cmmh_tui.rendering import DOCUMENTS, RenderedDocument, render_document
 LETTER = "medical-necessity-letter"
 
 STATUS_MARKS = {"present": "✓ present", "thin": "~ thin", "missing": "✗ missing"}
-"""Status words with a symbol, so a status reads without colour."""
+"""Status words with a symbol, so a status reads without color."""
 
 
 def element_line(check: ElementCheck) -> str:
@@ -48,6 +48,10 @@ class ReviewPanel(StepPanel):
         self.checks: list[ElementCheck] = []
         self.rendered: RenderedDocument | None = None
         """The letter as last rendered for the preview; export writes the same text."""
+        self._steps: dict[str, str] = {}
+        """Step of each element in the completeness list, by option id."""
+        self._generation = 0
+        """Number of the latest render asked for; older results are dropped."""
 
     def compose(self) -> ComposeResult:
         yield Label("Completeness", classes="section-title")
@@ -66,10 +70,11 @@ class ReviewPanel(StepPanel):
 
     def refresh_review(self) -> None:
         """Check completeness and render the preview from the case as it would save."""
-        self._render_letter(self.draft.saveable())
+        self._generation += 1
+        self._render_letter(self.draft.saveable(), self._generation)
 
     @work(thread=True, exclusive=True, group="review-render")
-    def _render_letter(self, case: Case) -> None:
+    def _render_letter(self, case: Case, generation: int) -> None:
         checks = check_letter(case)
         try:
             rendered = render_document(case, LETTER, today=self.today)
@@ -78,12 +83,19 @@ class ReviewPanel(StepPanel):
             message = f"Preview failed: {error}"
         else:
             message = ""
-        self.app.call_from_thread(self._show, checks, rendered, message)
+        self.app.call_from_thread(self._show, generation, checks, rendered, message)
 
     def _show(
-        self, checks: list[ElementCheck], rendered: RenderedDocument | None, error: str
+        self,
+        generation: int,
+        checks: list[ElementCheck],
+        rendered: RenderedDocument | None,
+        error: str,
     ) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # A newer render is on its way, or the wizard closed.
         self.checks = checks
+        self._steps = {check.key: check.step for check in checks}
         self.rendered = rendered
         elements = self.query_one("#review-elements", OptionList)
         highlighted = elements.highlighted
@@ -91,8 +103,8 @@ class ReviewPanel(StepPanel):
         elements.add_options(
             [Option(element_line(check), id=check.key) for check in checks]
         )
-        if highlighted is not None and highlighted < len(checks):
-            elements.highlighted = highlighted
+        if checks:
+            elements.highlighted = min(highlighted or 0, len(checks) - 1)
         counts = {status: 0 for status in STATUS_MARKS}
         for check in checks:
             counts[check.status] = counts.get(check.status, 0) + 1
@@ -104,8 +116,11 @@ class ReviewPanel(StepPanel):
     @on(OptionList.OptionSelected, "#review-elements")
     def _element_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        check = self.checks[event.option_index]
-        self.post_message(StepRequested(check.step))
+        # The list may have been rebuilt since the key was pressed, so the
+        # element is found by its id rather than by its position.
+        step = self._steps.get(str(event.option.id))
+        if step is not None:
+            self.post_message(StepRequested(step))
 
     @on(Button.Pressed, "#review-export")
     async def _export_pressed(self, event: Button.Pressed) -> None:

@@ -32,10 +32,12 @@ class RowPanel(Vertical):
         yield Label(f"{self.noun} {self.index + 1}", classes="row-title")
         for child in field_at(self.list_path).children:
             yield FieldEditor(self.draft, f"{self.list_path}.{self.index}.{child.key}")
+        # On a line of its own, because its label contains the whole description,
+        # which would otherwise squeeze the Remove button.
+        fill = Button("Fill description", compact=True, classes="fill-description")
+        fill.display = False
+        yield fill
         with Horizontal(classes="row-actions"):
-            fill = Button("Fill description", compact=True, classes="fill-description")
-            fill.display = False
-            yield fill
             yield Button(
                 f"Remove {self.noun.lower()} {self.index + 1}",
                 compact=True,
@@ -53,7 +55,10 @@ class RowPanel(Vertical):
     @on(CodeLookedUp)
     def _offer_description(self, event: CodeLookedUp) -> None:
         event.stop()
-        button = self.query_one(".fill-description", Button)
+        found = self.query(".fill-description")
+        if not self.is_attached or not found:
+            return  # The row was removed or rebuilt since the look-up started.
+        button = found.first(Button)
         description = event.lookup.description
         empty = not str(
             self.draft.value(f"{self.list_path}.{self.index}.description") or ""
@@ -67,8 +72,10 @@ class RowPanel(Vertical):
     @on(Button.Pressed, ".fill-description")
     def _fill_description(self, event: Button.Pressed) -> None:
         event.stop()
-        self.editor("description").set_text(getattr(self, "_offered", ""))
+        description = self.editor("description")
+        description.set_text(getattr(self, "_offered", ""))
         event.button.display = False
+        description.focus_control()
 
 
 class RowEditor(Vertical):
@@ -105,6 +112,8 @@ class RowEditor(Vertical):
 
     async def action_add_row(self) -> None:
         """Append an empty row and move the focus to its first field."""
+        for editor in self.query(FieldEditor):
+            editor.flush()
         index = self.draft.add_row(self.list_path)
         await self.recompose()
         self.post_message(FieldEdited(self.list_path))
@@ -116,6 +125,8 @@ class RowEditor(Vertical):
     async def _remove_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         panel = event.button.query_ancestor(RowPanel)
+        for editor in self.query(FieldEditor):
+            editor.flush()
         self.draft.remove_row(self.list_path, panel.index)
         await self.recompose()
         self.post_message(FieldEdited(self.list_path))

@@ -9,16 +9,17 @@ from cmmh_tui.screens.wizard_fields import (
     FieldEdited,
     FieldEditor,
     MarkedCheckbox,
-    describe_problem,
 )
 from cmmh_tui.screens.wizard_rows import RowEditor
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantBlur
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label
 
-from cmmh_tui.schema import Kind, field_at
+from cmmh_tui.schema import Check, Kind, field_at
+from cmmh_tui.validation import check_text
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,14 @@ class StepPanel(VerticalScroll):
 
 
 class CaseIdEdited(Message):
-    """The case id was changed while the case is new."""
+    """The case id was changed while the case is new; the file moves on save."""
 
 
 class PatientPlanPanel(StepPanel):
     """The patient, the case id, the plan, then the case's own fields."""
+
+    _id_editing = False
+    """Whether the case ID field contains a typed id not yet applied."""
 
     def compose(self) -> ComposeResult:
         yield Label("Patient", classes="section-title")
@@ -114,37 +118,73 @@ class PatientPlanPanel(StepPanel):
         self._show_id_hint()
 
     def show_case_id(self) -> None:
-        """Show the id the case got, once the name has been entered."""
-        entry = self.query_one("#case-id", Input)
-        if entry.value != self.draft.case_id:
-            with entry.prevent(Input.Changed):
-                entry.value = self.draft.case_id
+        """Show the id the case has now, unless a new one is being typed."""
+        if self._id_editing:
+            return
+        self._put_id(self.draft.case_id)
         self._show_id_hint()
 
+    def _put_id(self, case_id: str) -> None:
+        entry = self.query_one("#case-id", Input)
+        if entry.value != case_id:
+            with entry.prevent(Input.Changed):
+                entry.value = case_id
+
+    def _id_message(self, message: str, style: str) -> None:
+        label = self.query_one("#case-id-field .field-message", Label)
+        label.update(message)
+        label.set_classes(f"field-message {style}")
+        label.display = bool(message)
+
     def _show_id_hint(self) -> None:
-        message = self.query_one("#case-id-field .field-message", Label)
         if self.draft.is_new:
-            message.update(
-                "Also the file name; you can change it while the case is new."
-            )
+            hint = "Also the file name; you can change it while the case is new."
         else:
-            message.update("The file name of this case; fixed once the case is saved.")
-        message.set_classes("field-message -note")
+            hint = "The file name of this case; fixed once the case is saved."
+        self._id_message(hint, "-note")
 
     @on(Input.Changed, "#case-id")
-    def _id_changed(self, event: Input.Changed) -> None:
+    def _id_typed(self, event: Input.Changed) -> None:
         event.stop()
-        if not self.draft.saved_id:
+        typed = event.value.strip()
+        self._id_editing = typed != self.draft.case_id
+        if typed == self.draft.case_id:
+            self._show_id_hint()
             return
-        problem = self.draft.rename(event.value.strip())
-        message, style = describe_problem(problem)
-        label = self.query_one("#case-id-field .field-message", Label)
+        problem = check_text(Check.CASE_ID, typed) if typed else None
+        if problem is not None:
+            self._id_message(f"Invalid: {problem.message}", "-error")
+        else:
+            self._id_message("Press Enter or leave the field to use this ID.", "-note")
+
+    @on(Input.Submitted, "#case-id")
+    def _id_submitted(self) -> None:
+        self.apply_case_id()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget.id == "case-id":
+            self.apply_case_id()
+
+    def apply_case_id(self) -> None:
+        """Rename the case to the typed id, or keep the old id and show the reason."""
+        entry = self.query_one("#case-id", Input)
+        typed = entry.value.strip()
+        old = self.draft.case_id
+        self._id_editing = False
+        if typed == old:
+            self._put_id(old)
+            self._show_id_hint()
+            return
+        problem = self.draft.rename(typed)
         if problem is None:
+            self._put_id(typed)
             self._show_id_hint()
             self.post_message(CaseIdEdited())
-        else:
-            label.update(message.replace("; kept as typed, not yet saved", ""))
-            label.set_classes(f"field-message {style}")
+            return
+        self._put_id(old)
+        kept = f"Kept {old}: " if old else "Not used: "
+        reason = problem.message.rstrip(". ")
+        self._id_message(f"{kept}{reason}.", "-error")
 
 
 class TablePanel(StepPanel):
@@ -195,11 +235,18 @@ class DenialPanel(StepPanel):
             note.update("Fill in the denial notice below, or tick the box above.")
 
     @on(Checkbox.Changed, "#no-denial")
-    def _switched(self, event: Checkbox.Changed) -> None:
+    async def _switched(self, event: Checkbox.Changed) -> None:
         event.stop()
         if event.value == self.draft.no_denial:
             return
+        for editor in self.query(FieldEditor):
+            editor.flush()
         self.draft.set_no_denial(event.value)
+        if not event.value:
+            # The fields show the denial table brought back from where it was set
+            # aside, not what they showed while it was away.
+            await self.recompose()
+            self.query_one("#no-denial").focus()
         self._show_state()
         self.post_message(FieldEdited("denial"))
 

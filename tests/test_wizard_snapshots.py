@@ -60,6 +60,9 @@ def open_step(step: str, case_id: str | None = CASE_ID):
             lambda: screen.focused is not None and panel in screen.focused.ancestors,
             "focus in the step",
         )
+        # Steps are built on their first showing, so their controls exist only now.
+        for control in screen.query("Input, TextArea"):
+            control.cursor_blink = False
         await pilot.pause()
         if step == "diagnoses":
             await settle(pilot, lambda: lookups_done(screen), "code look-ups")
