@@ -31,8 +31,8 @@ class CodeLookup:
     message: str
 
 
-def normalise_icd10cm(text: str) -> str:
-    """Normalise typed ICD-10-CM text: upper case, no spaces, dot after 3 characters.
+def normalize_icd10cm(text: str) -> str:
+    """Normalize typed ICD-10-CM text: upper case, no spaces, dot after 3 characters.
 
     "f331" becomes "F33.1" and " F33.1 " becomes "F33.1". A trailing dot is
     dropped, so "F50." becomes "F50". A dot in the wrong place is kept, so the
@@ -74,12 +74,12 @@ def preload() -> None:
 def lookup_icd10cm(text: str) -> CodeLookup:
     """Check that a code is well formed, exists in ICD-10-CM and is billable.
 
-    Results are cached per normalised code. Without the simple_icd_10_cm
+    Results are cached per normalized code. Without the simple_icd_10_cm
     library, `exists` and `billable` are None and only the shape is checked.
     The first call imports the library and blocks for seconds unless preload()
     has already run.
     """
-    return _lookup(normalise_icd10cm(text))
+    return _lookup(normalize_icd10cm(text))
 
 
 @lru_cache(maxsize=2048)

@@ -111,7 +111,7 @@ def parse_date_input(text: str) -> datetime.date:
 
 
 def split_paste(text: str) -> list[str]:
-    """Split pasted text into lines, with CRLF and CR line ends normalised.
+    """Split pasted text into lines, with CRLF and CR line ends normalized.
 
     Trailing blank or whitespace-only lines are dropped; other lines are kept
     as they are, leading blank lines included.

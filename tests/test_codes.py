@@ -11,7 +11,7 @@ from cmmh_tui.codes import (
     check_procedure_code,
     code_set_note,
     lookup_icd10cm,
-    normalise_icd10cm,
+    normalize_icd10cm,
     preload,
 )
 
@@ -30,8 +30,8 @@ from cmmh_tui.codes import (
         ("", ""),
     ],
 )
-def test_normalise_icd10cm(typed, expected):
-    assert normalise_icd10cm(typed) == expected
+def test_normalize_icd10cm(typed, expected):
+    assert normalize_icd10cm(typed) == expected
 
 
 def test_lookup_billable_code():

@@ -743,29 +743,27 @@ def test_save_error_shown_and_kept(store, carlos):
     run(scenario())
 
 
-def test_save_error_from_failing_store(store, carlos, monkeypatch):
-    from cmmh_tui.store import StoreError
+def test_save_refused_after_outside_edit(store, carlos):
+    """A case file changed by another program is not overwritten by the wizard."""
 
     async def scenario():
         app = CmmhApp(store.root)
+        path = store.case_path(carlos)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_wizard(app, pilot, carlos)
-
-            def full_disk(case, **_):
-                raise StoreError("could not save: No space left on device")
-
-            monkeypatch.setattr(app.store, "save", full_disk)
+            outside = path.read_text() + '\n[hand_notes]\nnote = "from an editor"\n'
+            path.write_text(outside)
             await type_into(pilot, screen, "patient.member_id", "NEW-ID")
             await pilot.press("ctrl+s")
             state = str(screen.query_one("#save-state").render())
             assert "Not saved" in state
-            assert "No space left" in state
+            assert "changed by another program" in state
+            assert path.read_text() == outside
             await pilot.press("f10")
             assert app.screen is screen
-            monkeypatch.undo()
             await pilot.press("f10")
             await wait_for(pilot, lambda: app.screen is not screen, "the close")
-            assert saved(store, carlos)["patient"]["member_id"] == "NEW-ID"
+        assert path.read_text() == outside
 
     run(scenario())
 
