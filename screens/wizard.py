@@ -247,10 +247,13 @@ class WizardScreen(Screen[str | None]):
         if step_id != self.step or self._focus_chosen:
             return
         panel = self.query_one(f"#step-{self.step}", StepPanel)
-        panel.scroll_home(animate=False)
         focusable = [w for w in panel.query("*") if w.focusable]
         if focusable:
-            focusable[0].focus()
+            # The first control sits at the top, so the step opens scrolled to
+            # its start; scrolling to the control could use a layout that a
+            # newly built panel has not finished yet.
+            focusable[0].focus(scroll_visible=False)
+        panel.scroll_home(animate=False)
 
     def _show_title(self) -> None:
         number = STEP_IDS.index(self.step) + 1

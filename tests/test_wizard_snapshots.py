@@ -69,6 +69,11 @@ def open_step(step: str, case_id: str | None = CASE_ID):
         if step == "review":
             review = screen.query_one(ReviewPanel)
             await settle(pilot, lambda: review.rendered is not None, "preview")
+            # Markdown mounts its blocks after update() returns; until then the
+            # panel's height, and so its scroll bar, is still changing.
+            preview = screen.query_one("#review-preview")
+            await settle(pilot, lambda: len(preview.children) > 10, "preview blocks")
+            await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return run_before
