@@ -75,8 +75,8 @@ class CmmhApp(App[None]):
             return
         self._quit_requested = True
         self.notify(
-            "Some changes could not be saved; the reason is shown at the top of "
-            "the screen. Press ctrl+q again to quit and lose them.",
+            "Some changes could not be saved (the wizard shows why). Press ctrl+q "
+            "again to quit and lose them.",
             title="Changes not saved",
             severity="error",
             timeout=20,

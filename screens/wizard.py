@@ -130,6 +130,8 @@ class WizardScreen(Screen[str | None]):
         """Id of the step shown."""
         self._save_timer: Timer | None = None
         self._close_requested = False
+        self._notified_error = ""
+        """Save error last shown as a notification, so a retry does not repeat it."""
         self._codes_loading = False
         self._focus_chosen = False
         """Whether a key moved the focus since the step was last shown."""
@@ -370,8 +372,17 @@ class WizardScreen(Screen[str | None]):
             self._show_title()
         elif self.draft.saved_id is not None or not unsaved_new:
             self.set_timer(RETRY_DELAY, self._retry_save)
+            self._notify_save_error()
         self._show_save_state()
         return saved
+
+    def _notify_save_error(self) -> None:
+        """Show a failed save's full reason once; the header has room for little."""
+        error = self.draft.last_error
+        if not error or error == self._notified_error:
+            return
+        self._notified_error = error
+        self.notify(error, title="Not saved", severity="error", timeout=20)
 
     def _retry_save(self) -> None:
         if self.is_attached and self.draft.dirty:

@@ -265,8 +265,18 @@ class AssessmentPanel(StepPanel):
             return
         for editor in self.query(FieldEditor):
             editor.flush()
+        previous_tool = self.draft.value("assessment.tool")
+        level = self.draft.value("assessment.recommended_level")
         self.draft.apply_value("assessment.tool", tool)
         self.draft.apply_value("assessment.edition", edition or None)
+        if previous_tool and level:
+            # The same level number means different care in another tool.
+            self.draft.apply_value("assessment.recommended_level", None)
+            self.notify(
+                f"Cleared the recommended level {level}, which was chosen on "
+                f"{previous_tool}; choose the level again on {tool}.",
+                title="Level cleared",
+            )
         await self.recompose()
         self.post_message(FieldEdited("assessment.tool"))
         _, unmatched = match_rows(self.tool(), self.draft.rows(DIMENSIONS))

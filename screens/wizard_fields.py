@@ -97,6 +97,10 @@ class CodeLookedUp(Message):
 class PasteInput(Input):
     """An Input that keeps every non-blank line of a multi-line paste, joined."""
 
+    def on_blur(self) -> None:
+        # Show the start of a long value once the field is left, not its end.
+        self.cursor_position = 0
+
     def _on_paste(self, event: events.Paste) -> None:
         lines = [line for line in split_paste(event.text) if line.strip()]
         if len(lines) <= 1:

@@ -73,6 +73,9 @@ CASE_FIELDS = ["title", "status", "opened", "tags"]
 class StepPanel(VerticalScroll):
     """The scrolling form of one step."""
 
+    can_focus = False
+    """Tab goes from the step list straight to the first field, not to the panel."""
+
     def __init__(self, draft: Draft, step: Step) -> None:
         super().__init__(id=f"step-{step.id}", classes="step-panel")
         self.draft = draft
