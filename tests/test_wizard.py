@@ -8,70 +8,33 @@ import os
 import shutil
 import stat
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cmmh_tui.screens.wizard import WizardScreen
 from cmmh_tui.screens.wizard_assessment import AssessmentPanel, DimensionEditor
-from cmmh_tui.screens.wizard_fields import FieldEditor, widget_id
+from cmmh_tui.screens.wizard_fields import widget_id
 from cmmh_tui.screens.wizard_guidance import StepHelpScreen
 from cmmh_tui.screens.wizard_review import ReviewPanel
 from cmmh_tui.screens.wizard_rows import RowEditor
 from textual.widgets import Checkbox, Input, Markdown, OptionList, Select, TextArea
+from wizard_pilot import (
+    SIZE,
+    TODAY,
+    goto,
+    message_under,
+    open_wizard,
+    saved,
+    type_into,
+    wait_for,
+)
 
 from cmmh_tui.app import CmmhApp
 from cmmh_tui.store import CaseStore
 
-TODAY = dt.date(2025, 6, 2)
-SIZE = (80, 24)
-
 
 def run(coroutine) -> None:
     asyncio.run(coroutine)
-
-
-async def wait_for(pilot, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def open_wizard(app: CmmhApp, pilot, case_id: str | None = None) -> WizardScreen:
-    await pilot.pause()
-    app.push_screen(WizardScreen(app.store, case_id, today=TODAY))
-    await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen), "the wizard")
-    await pilot.pause()
-    return app.screen
-
-
-async def type_into(pilot, screen: WizardScreen, path: str, text: str) -> None:
-    """Focus a field, clear it and type text key by key."""
-    selector = "#case-id" if path == "id" else f"#{widget_id(path)}"
-    control = screen.query_one(selector)
-    control.focus()
-    await pilot.pause()
-    if isinstance(control, Input):
-        control.value = ""
-    else:
-        control.clear()
-    await pilot.press(*[key_for(char) for char in text])
-
-
-async def goto(pilot, screen: WizardScreen, step: str) -> None:
-    screen.show_step(step)
-    await pilot.pause()
-    await pilot.pause()
-
-
-def key_for(char: str) -> str:
-    return {" ": "space", "\n": "enter"}.get(char, char)
-
-
-def saved(store: CaseStore, case_id: str) -> dict:
-    return tomllib.loads(store.case_path(case_id).read_text(encoding="utf-8"))
 
 
 def install_case(store: CaseStore, source: Path) -> str:
@@ -89,12 +52,6 @@ def store(tmp_path: Path) -> CaseStore:
 @pytest.fixture
 def carlos(store: CaseStore, cases_dir: Path) -> str:
     return install_case(store, cases_dir / "residential-sud-concurrent.toml")
-
-
-def message_under(screen: WizardScreen, path: str) -> str:
-    editor = next(e for e in screen.query(FieldEditor) if e.path == path)
-    label = editor.query_one(".field-message")
-    return str(label.render()) if label.display else ""
 
 
 # Creating a case from nothing

@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 import threading
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,40 +17,19 @@ from cmmh_tui.screens.wizard_review import ReviewPanel
 from cmmh_tui.screens.wizard_rows import RowEditor
 from textual import events
 from textual.widgets import Checkbox, Input, OptionList, Select
+from wizard_pilot import (
+    SIZE,
+    TODAY,
+    goto,
+    message_under,
+    open_wizard,
+    saved,
+    wait_for,
+)
 
 from cmmh_tui.app import CmmhApp
 from cmmh_tui.codes import CodeLookup, lookup_icd10cm
 from cmmh_tui.store import CaseStore
-
-TODAY = dt.date(2025, 6, 2)
-SIZE = (80, 24)
-
-
-async def wait_for(pilot, condition: Callable[[], object], what: str) -> None:
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def open_wizard(app: CmmhApp, pilot, case_id: str | None = None) -> WizardScreen:
-    await pilot.pause()
-    app.push_screen(WizardScreen(app.store, case_id, today=TODAY))
-    await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen), "the wizard")
-    await pilot.pause()
-    return app.screen
-
-
-async def goto(pilot, screen: WizardScreen, step: str) -> None:
-    screen.show_step(step)
-    panel_id = f"#step-{step}"
-    await wait_for(
-        pilot,
-        lambda: screen.query(panel_id) and screen.query_one(panel_id).display,
-        f"the {step} step",
-    )
-    await pilot.pause()
 
 
 def control(screen: WizardScreen, path: str):
@@ -84,17 +62,8 @@ def burst(app: CmmhApp, *keys: str) -> None:
         app._driver.send_message(event)
 
 
-def saved(store: CaseStore, case_id: str) -> dict:
-    return tomllib.loads(store.case_path(case_id).read_text(encoding="utf-8"))
-
-
 def editor_for(screen: WizardScreen, path: str) -> FieldEditor:
     return next(e for e in screen.query(FieldEditor) if e.path == path)
-
-
-def message_under(screen: WizardScreen, path: str) -> str:
-    label = editor_for(screen, path).query_one(".field-message")
-    return str(label.render()) if label.display else ""
 
 
 def footer_text(app: CmmhApp) -> str:
