@@ -190,7 +190,15 @@ class FieldEditor(Vertical):
             area.add_class("-list" if self._is_list else "-long")
             return area
         placeholder = "YYYY-MM-DD" if field.kind is Kind.DATE else EMPTY_PLACEHOLDER
-        entry = PasteInput(text, placeholder=placeholder, compact=True, id=control_id)
+        # Tabbing through a filled form must not arm every field for replacement,
+        # so focus puts the cursor after the text instead of selecting it.
+        entry = PasteInput(
+            text,
+            placeholder=placeholder,
+            compact=True,
+            id=control_id,
+            select_on_focus=False,
+        )
         entry.tooltip = tooltip
         return entry
 
