@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Collection
 
 _MAX_CASE_ID = 64
-"""Longest case ID that validation.CASE_ID_PATTERN accepts."""
+"""Maximum case ID length that validation.CASE_ID_PATTERN accepts."""
 
 _TITLES = frozenset("dr mr mrs ms mx miss prof".split())
 _SUFFIXES = frozenset("jr sr ii iii iv md do phd".split())

@@ -1,8 +1,8 @@
 """The data folder: case files, the clinician profile and exports, written durably.
 
-Every write goes through `write_private_file`: the bytes go to a temporary file
-in the same folder, are flushed and fsynced, replace the target with
-`os.replace`, and the folder is fsynced, so a crash leaves either the old file
+Every write goes through `write_private_file`. The bytes go to a temporary file
+in the same folder, which is fsynced and then replaces the target with
+`os.replace`. The folder is fsynced last, so a crash leaves either the old file
 or the new one. Files are created 0600 and folders 0700.
 """
 
@@ -42,7 +42,7 @@ FOLDER_MODE = 0o700
 
 
 class StoreError(Exception):
-    """A read or write of the data folder that failed; the message says what to do."""
+    """A failed read or write of the data folder; the message gives the next step."""
 
 
 class CaseNotFound(StoreError):
@@ -67,8 +67,8 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
 
 
 STALE_TEMPORARY_AGE = 600
-"""Seconds after which a leftover temporary file of an interrupted save is
-removed; younger ones may belong to a save still under way in another process."""
+"""Age in seconds after which a temporary file left by an interrupted save is
+removed. Younger ones may belong to a save still under way in another process."""
 
 
 class CaseChanged(StoreError):
@@ -232,7 +232,7 @@ class CaseStore:
         return self.cases_dir / f"{case_id}.toml"
 
     def exists(self, case_id: str) -> bool:
-        """Whether a file for this case id exists, readable or not."""
+        """Return whether a file for this case id exists, readable or not."""
         return self.case_path(case_id).exists()
 
     def list_cases(self) -> list[CaseEntry]:

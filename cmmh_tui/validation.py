@@ -1,7 +1,7 @@
 """Parsing and validation of case files against the field catalog.
 
 Validation collects every problem instead of stopping at the first, so a
-clinician fixing a file by hand sees the whole list at once.
+clinician fixing a file by hand gets the whole list at once.
 """
 
 from __future__ import annotations

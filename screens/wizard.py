@@ -252,8 +252,8 @@ class WizardScreen(Screen[str | None]):
         focusable = [w for w in panel.query("*") if w.focusable]
         if focusable:
             # The first control sits at the top, so the step opens scrolled to
-            # its start; scrolling to the control could use a layout that a
-            # newly built panel has not finished yet.
+            # its start. Scrolling to the control instead could use the layout
+            # of a panel that is still being built.
             focusable[0].focus(scroll_visible=False)
         panel.scroll_home(animate=False)
 

@@ -1,4 +1,4 @@
-"""A terminal that closes or a process that is told to stop loses no typed text."""
+"""The app saves typed text when its terminal closes (SIGHUP) or on SIGTERM."""
 
 from __future__ import annotations
 

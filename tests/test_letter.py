@@ -367,7 +367,7 @@ def test_original_case_is_not_changed() -> None:
     assert case == before
 
 
-# Hostile markup: every text field holds Markdown, HTML and Jinja syntax.
+# Hostile markup: every text field contains Markdown, HTML and Jinja syntax.
 
 HOSTILE_LINES = [
     "# Heading",

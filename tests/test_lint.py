@@ -1,4 +1,4 @@
-"""The source tree passes ruff's formatter check and linter, as the README asks."""
+"""The source tree passes ruff's formatter check and linter."""
 
 import subprocess
 import sys
